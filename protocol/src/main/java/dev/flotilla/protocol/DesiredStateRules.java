@@ -7,18 +7,45 @@ import dev.flotilla.protocol.v1.PortMapping;
 import dev.flotilla.protocol.v1.RestartPolicy;
 import dev.flotilla.protocol.v1.VolumeMount;
 import dev.flotilla.protocol.v1.Workload;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * The content rules a desired state must meet before an agent applies it. The controller checks the
- * same rules before it signs, so a refusal here means a bug or an old controller; either way the
- * agent keeps its last good state. Each refusal names the field, e.g. {@code
+ * The content rules a desired state must meet. {@link DesiredStateSigner} refuses to sign a state
+ * that breaks them and {@link DesiredStateVerifier} refuses to return one, so an agent never
+ * applies such a state and keeps its last good one. Each refusal names the field, e.g. {@code
  * workloads[1].ports[0].container_port}. Pure.
  */
 public final class DesiredStateRules {
+  /** The restart back-off an agent uses when {@code initial_backoff_ms} is 0. */
+  public static final long DEFAULT_INITIAL_BACKOFF_MS = 1_000;
+
+  /** The back-off ceiling an agent uses when {@code max_backoff_ms} is 0. */
+  public static final long DEFAULT_MAX_BACKOFF_MS = 300_000;
+
+  private static final Pattern IPV4 =
+      Pattern.compile(
+          "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]{2,45}");
+
   private DesiredStateRules() {}
+
+  /** One published host port, for the clash check. */
+  private record Binding(String hostIp, int port, PortMapping.Transport transport) {
+    boolean wildcard() {
+      return hostIp.isEmpty() || hostIp.equals("0.0.0.0") || hostIp.equals("::");
+    }
+
+    boolean clashesWith(Binding other) {
+      return port == other.port
+          && transport == other.transport
+          && (hostIp.equals(other.hostIp) || wildcard() || other.wildcard());
+    }
+  }
 
   /**
    * @throws ProtocolException {@link Reason#INVALID_FIELD} naming the first field at fault
@@ -28,7 +55,7 @@ public final class DesiredStateRules {
       throw invalid("generation", "must be 1 or more, was 0");
     }
     Set<String> names = new HashSet<>();
-    Set<String> hostPorts = new HashSet<>();
+    List<Binding> bindings = new ArrayList<>();
     for (int i = 0; i < state.getWorkloadsCount(); i++) {
       Workload w = state.getWorkloads(i);
       String at = "workloads[" + i + "]";
@@ -47,7 +74,7 @@ public final class DesiredStateRules {
         }
       }
       for (int p = 0; p < w.getPortsCount(); p++) {
-        checkPort(w.getPorts(p), at + ".ports[" + p + "]", hostPorts);
+        checkPort(w.getPorts(p), at + ".ports[" + p + "]", bindings);
       }
       for (int v = 0; v < w.getVolumesCount(); v++) {
         checkVolume(w.getVolumes(v), at + ".volumes[" + v + "]");
@@ -61,7 +88,7 @@ public final class DesiredStateRules {
     }
   }
 
-  private static void checkPort(PortMapping port, String at, Set<String> hostPorts)
+  private static void checkPort(PortMapping port, String at, List<Binding> bindings)
       throws ProtocolException {
     int container = port.getContainerPort();
     if (container < 1 || container > 65535) {
@@ -71,11 +98,34 @@ public final class DesiredStateRules {
     if (host > 65535) {
       throw invalid(at + ".host_port", "must be 0..65535, was " + port.getHostPort());
     }
-    String transport = port.getTransport() == PortMapping.Transport.UDP ? "udp" : "tcp";
-    if (!hostPorts.add(port.getHostIp() + ":" + host + "/" + transport)) {
-      throw invalid(
-          at + ".host_port", host + "/" + transport + " is already published by this node");
+    if (port.getTransport() == PortMapping.Transport.UNRECOGNIZED) {
+      throw invalid(at + ".transport", "is not a known transport (TCP or UDP)");
     }
+    String ip = port.getHostIp();
+    if (!ip.isEmpty()
+        && !IPV4.matcher(ip).matches()
+        && !(ip.contains(":") && IPV6.matcher(ip).matches())) {
+      throw invalid(
+          at + ".host_ip", "must be empty (all interfaces) or an IP address, was '" + ip + "'");
+    }
+    PortMapping.Transport transport =
+        port.getTransport() == PortMapping.Transport.UDP
+            ? PortMapping.Transport.UDP
+            : PortMapping.Transport.TCP;
+    Binding binding = new Binding(ip, host, transport);
+    for (Binding earlier : bindings) {
+      if (binding.clashesWith(earlier)) {
+        throw invalid(
+            at + ".host_port",
+            host
+                + "/"
+                + transport.name().toLowerCase(java.util.Locale.ROOT)
+                + " on '"
+                + (ip.isEmpty() ? "all interfaces" : ip)
+                + "' clashes with a port already published on this node");
+      }
+    }
+    bindings.add(binding);
   }
 
   private static void checkVolume(VolumeMount volume, String at) throws ProtocolException {
@@ -94,6 +144,10 @@ public final class DesiredStateRules {
         if (port < 1 || port > 65535) {
           throw invalid(at + ".http.port", "must be 1..65535, was " + port);
         }
+        String path = probe.getHttp().getPath();
+        if (!path.isEmpty() && !path.startsWith("/")) {
+          throw invalid(at + ".http.path", "must start with '/', was '" + path + "'");
+        }
       }
       case TCP -> {
         int port = probe.getTcp().getPort();
@@ -102,7 +156,7 @@ public final class DesiredStateRules {
         }
       }
       case EXEC -> {
-        if (probe.getExec().getCommandCount() == 0) {
+        if (probe.getExec().getCommandCount() == 0 || probe.getExec().getCommand(0).isBlank()) {
           throw invalid(at + ".exec.command", "must name the command to run");
         }
       }
@@ -116,9 +170,20 @@ public final class DesiredStateRules {
     }
     long initial = Integer.toUnsignedLong(policy.getInitialBackoffMs());
     long max = Integer.toUnsignedLong(policy.getMaxBackoffMs());
-    if (initial != 0 && max != 0 && max < initial) {
+    long effectiveInitial = initial == 0 ? DEFAULT_INITIAL_BACKOFF_MS : initial;
+    long effectiveMax = max == 0 ? DEFAULT_MAX_BACKOFF_MS : max;
+    if (effectiveMax < effectiveInitial) {
       throw invalid(
-          at + ".max_backoff_ms", "must not be below initial_backoff_ms (" + initial + ")");
+          at + (max == 0 ? ".initial_backoff_ms" : ".max_backoff_ms"),
+          "makes the back-off ceiling ("
+              + effectiveMax
+              + " ms) lower than the first back-off ("
+              + effectiveInitial
+              + " ms); 0 means the default ("
+              + DEFAULT_INITIAL_BACKOFF_MS
+              + " ms first, "
+              + DEFAULT_MAX_BACKOFF_MS
+              + " ms ceiling)");
     }
   }
 

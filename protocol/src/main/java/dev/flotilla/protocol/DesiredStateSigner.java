@@ -40,8 +40,17 @@ public final class DesiredStateSigner {
   /**
    * Stamps the current protocol version on {@code state} if it has none, serializes it, and signs
    * the bytes.
+   *
+   * @throws IllegalArgumentException when {@code state} breaks {@link DesiredStateRules}: the
+   *     controller validates manifests before it gets here, so this is a bug, and a signed state
+   *     that every agent refuses would help no one
    */
   public SignedDesiredState sign(DesiredState state) {
+    try {
+      DesiredStateRules.check(state);
+    } catch (ProtocolException e) {
+      throw new IllegalArgumentException("refusing to sign: " + e.getMessage(), e);
+    }
     DesiredState stamped =
         state.hasVersion()
             ? state

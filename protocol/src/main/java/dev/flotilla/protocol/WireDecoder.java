@@ -74,8 +74,11 @@ public final class WireDecoder {
   public CommandReply commandReply(byte[] bytes) throws ProtocolException {
     CommandReply m = parse("command reply", bytes, CommandReply.parser());
     checkHeader("command reply", m.hasVersion(), m.getVersion(), m.getNodeId());
-    if (m.getCommandId().isEmpty()) {
-      throw new ProtocolException(Reason.INVALID_FIELD, "command reply: command_id is empty");
+    // A REJECTED reply may answer a command whose id could not be read; MQTT 5 correlation
+    // data still ties it to the command.
+    if (m.getCommandId().isEmpty() && m.getResult() != CommandReply.Result.REJECTED) {
+      throw new ProtocolException(
+          Reason.INVALID_FIELD, "command reply: command_id is empty (allowed for REJECTED only)");
     }
     return m;
   }

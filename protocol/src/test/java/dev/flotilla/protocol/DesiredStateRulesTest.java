@@ -102,7 +102,62 @@ class DesiredStateRulesTest {
             "workloads[0].restart_policy.max_backoff_ms"),
         Arguments.of(
             withWorkload(w -> w.setRestartPolicy(RestartPolicy.newBuilder().setModeValue(42))),
-            "workloads[0].restart_policy.mode"));
+            "workloads[0].restart_policy.mode"),
+        Arguments.of(
+            withWorkload(w -> w.setRestartPolicy(RestartPolicy.newBuilder().setMaxBackoffMs(100))),
+            "workloads[0].restart_policy.max_backoff_ms"),
+        Arguments.of(
+            withWorkload(
+                w -> w.setRestartPolicy(RestartPolicy.newBuilder().setInitialBackoffMs(600_000))),
+            "workloads[0].restart_policy.initial_backoff_ms"),
+        Arguments.of(
+            withWorkload(
+                w ->
+                    w.setHealth(
+                        HealthProbe.newBuilder().setExec(ExecCheck.newBuilder().addCommand(" ")))),
+            "workloads[0].health.exec.command"),
+        Arguments.of(
+            withWorkload(
+                w ->
+                    w.setHealth(
+                        HealthProbe.newBuilder()
+                            .setHttp(HttpCheck.newBuilder().setPort(80).setPath("healthz")))),
+            "workloads[0].health.http.path"),
+        Arguments.of(
+            withWorkload(
+                w ->
+                    w.setPorts(
+                        0, PortMapping.newBuilder().setContainerPort(80).setTransportValue(9))),
+            "workloads[0].ports[0].transport"),
+        Arguments.of(
+            withWorkload(
+                w ->
+                    w.setPorts(
+                        0, PortMapping.newBuilder().setContainerPort(80).setHostIp("gateway"))),
+            "workloads[0].ports[0].host_ip"),
+        Arguments.of(
+            withWorkload(
+                w ->
+                    w.addPorts(
+                        PortMapping.newBuilder()
+                            .setContainerPort(18080)
+                            .setHostIp("192.168.1.10"))),
+            "workloads[0].ports[1].host_port"),
+        Arguments.of(
+            withWorkload(
+                w ->
+                    w.setPorts(
+                            0,
+                            PortMapping.newBuilder()
+                                .setContainerPort(8080)
+                                .setHostPort(18080)
+                                .setHostIp("10.0.0.2"))
+                        .addPorts(
+                            PortMapping.newBuilder()
+                                .setContainerPort(9000)
+                                .setHostPort(18080)
+                                .setHostIp("0.0.0.0"))),
+            "workloads[0].ports[1].host_port"));
   }
 
   @ParameterizedTest
@@ -112,6 +167,35 @@ class DesiredStateRulesTest {
         assertThrows(ProtocolException.class, () -> DesiredStateRules.check(state));
     assertEquals(ProtocolException.Reason.INVALID_FIELD, e.reason());
     assertTrue(e.getMessage().contains(field + " "), e.getMessage());
+  }
+
+  @Test
+  void theSameHostPortOnTwoSpecificAddressesDoesNotClash() {
+    DesiredState state =
+        withWorkload(
+            w ->
+                w.setPorts(
+                        0,
+                        PortMapping.newBuilder()
+                            .setContainerPort(8080)
+                            .setHostPort(18080)
+                            .setHostIp("10.0.0.2"))
+                    .addPorts(
+                        PortMapping.newBuilder()
+                            .setContainerPort(8080)
+                            .setHostPort(18080)
+                            .setHostIp("fd00::2")));
+    assertDoesNotThrow(() -> DesiredStateRules.check(state));
+  }
+
+  @Test
+  void backOffsWithinTheDefaultsPass() {
+    DesiredState state =
+        withWorkload(
+            w ->
+                w.setRestartPolicy(
+                    RestartPolicy.newBuilder().setInitialBackoffMs(500).setMaxBackoffMs(0)));
+    assertDoesNotThrow(() -> DesiredStateRules.check(state));
   }
 
   @Test

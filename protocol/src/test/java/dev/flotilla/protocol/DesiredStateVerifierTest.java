@@ -260,14 +260,28 @@ class DesiredStateVerifierTest {
   }
 
   @Test
-  void aSignedStateBreakingAContentRuleIsRefusedNamingTheField() {
+  void aSignedStateBreakingAContentRuleIsRefusedNamingTheField() throws Exception {
     DesiredState bad =
         Fixtures.desired("gw-001", 2).toBuilder()
             .addWorkloads(Fixtures.sensorReader().toBuilder().clearPorts())
             .build();
-    byte[] wire = signer.sign(bad).toByteArray();
+    byte[] payload = bad.toByteArray();
+    byte[] wire =
+        signer.sign(Fixtures.desired("gw-001", 2)).toBuilder()
+            .setPayload(ByteString.copyFrom(payload))
+            .setSignature(ByteString.copyFrom(TestSigning.sign(CONTROLLER, payload)))
+            .build()
+            .toByteArray();
     ProtocolException e = refusal(Reason.INVALID_FIELD, () -> verifier.verify(wire, 1));
     assertTrue(e.getMessage().contains("workloads[1].name"), e.getMessage());
+  }
+
+  @Test
+  void theSignerRefusesToSignAStateThatBreaksAContentRule() {
+    DesiredState bad = Fixtures.desired("gw-001", 0);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> signer.sign(bad));
+    assertTrue(e.getMessage().contains("generation"), e.getMessage());
   }
 
   @Test

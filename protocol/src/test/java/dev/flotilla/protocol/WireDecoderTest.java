@@ -120,6 +120,23 @@ class WireDecoderTest {
   }
 
   @Test
+  void aRejectedReplyMayLackTheIdOfACommandThatCouldNotBeRead() throws ProtocolException {
+    CommandReply rejected =
+        CommandReply.newBuilder()
+            .setVersion(ProtocolVersions.current())
+            .setNodeId("gw-001")
+            .setResult(CommandReply.Result.REJECTED)
+            .setMessage("command could not be decoded: MALFORMED")
+            .setFinal(true)
+            .build();
+    assertEquals(rejected, decoder.commandReply(rejected.toByteArray()));
+    byte[] ok = rejected.toBuilder().setResult(CommandReply.Result.OK).build().toByteArray();
+    assertEquals(
+        Reason.INVALID_FIELD,
+        assertThrows(ProtocolException.class, () -> decoder.commandReply(ok)).reason());
+  }
+
+  @Test
   void aPayloadWithAnInvalidNodeIdIsRefusedNamingTheField() {
     NodeStatus bad = status().toBuilder().setNodeId("GW/../001").build();
     ProtocolException e =
