@@ -1,0 +1,85 @@
+package dev.flotilla.agent.runtime;
+
+import dev.flotilla.agent.model.ContainerInfo;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The node's container engine, as the agent needs it. Every method is blocking, talks only to the
+ * local engine (never the network, except {@link #pull}), and throws {@link
+ * ContainerRuntimeException} with the engine's own message on failure. Implementations are
+ * thread-safe.
+ */
+public interface ContainerRuntime extends AutoCloseable {
+
+  /** Containers carrying label {@code key} (any value), running or not. */
+  List<ContainerInfo> listByLabel(String key);
+
+  /** The container by id or name; empty when there is none. */
+  Optional<ContainerInfo> inspect(String idOrName);
+
+  /**
+   * Creates (does not start) a container. The image must be present.
+   *
+   * @return the new container's id
+   */
+  String create(ContainerSpec spec);
+
+  /** Starts a created or exited container; starting a running one is not an error. */
+  void start(String id);
+
+  /**
+   * Stops a running container, killing it after {@code timeout}; stopping a stopped one is not an
+   * error.
+   */
+  void stop(String id, Duration timeout);
+
+  /**
+   * Removes a container, stopping it first when {@code force}; removing a missing one is not an
+   * error.
+   */
+  void remove(String id, boolean force);
+
+  /** Pulls an image from its registry (the one network call here). */
+  void pull(String image);
+
+  boolean imageExists(String image);
+
+  /** Runs a command inside a running container and waits for it, up to {@code timeout}. */
+  ExecResult exec(String id, List<String> command, Duration timeout);
+
+  /** A point-in-time sample of a running container's resource use. */
+  Stats stats(String id);
+
+  /**
+   * Streams container events (start, die, stop, remove, ...) to {@code listener} on a thread of the
+   * runtime's own, until the returned handle is closed. A broken stream is reconnected by the
+   * implementation.
+   */
+  AutoCloseable events(Consumer<RuntimeEvent> listener);
+
+  @Override
+  void close();
+
+  /**
+   * @param exitCode the command's exit code; -1 when it timed out
+   * @param output combined stdout and stderr, possibly truncated
+   */
+  record ExecResult(int exitCode, String output) {}
+
+  /**
+   * @param cpuMillis CPU use in thousandths of a core, averaged over the engine's sample
+   * @param memoryBytes resident memory
+   * @param memoryLimitBytes memory limit; 0 when none
+   */
+  record Stats(long cpuMillis, long memoryBytes, long memoryLimitBytes) {}
+
+  /**
+   * @param containerId the container concerned
+   * @param action the engine's action name: create, start, died, stop, remove, ...
+   * @param workload the {@code flotilla.workload} label, when present
+   */
+  record RuntimeEvent(String containerId, String action, Optional<String> workload) {}
+}
