@@ -68,6 +68,7 @@ public final class AgentCore implements AutoCloseable {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean drainAgain = new AtomicBoolean();
   private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+  private final CompletableFuture<Instant> firstPass = new CompletableFuture<>();
   private AutoCloseable runtimeEvents;
 
   // State below is touched on the serial executor only.
@@ -176,6 +177,14 @@ public final class AgentCore implements AutoCloseable {
     if (reconcilePending.compareAndSet(false, true)) {
       serial.execute(this::reconcile);
     }
+  }
+
+  /**
+   * Completes, with the agent clock's time, when the first reconcile pass that reached the runtime
+   * has carried out its plan: the moment a rebooted node starts bringing its workloads back.
+   */
+  public CompletableFuture<Instant> firstReconcile() {
+    return firstPass;
   }
 
   /** The generation whose desired state the node has converged to; 0 before the first. */
@@ -288,6 +297,7 @@ public final class AgentCore implements AutoCloseable {
         failure(action, e);
       }
     }
+    firstPass.complete(clock.instant());
     if (acted && !failed) {
       trigger("follow-up");
       return;
