@@ -31,6 +31,7 @@ if "$jdk/bin/java" --list-modules | grep -q '^jdk.crypto.ec@'; then
   modules="$modules,jdk.crypto.ec"
 fi
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
+  --generate-cds-archive \
   --compress=zip-6 --output "$dist/runtime"
 
 cp "$here/flotilla-agent" "$dist/bin/flotilla-agent"
