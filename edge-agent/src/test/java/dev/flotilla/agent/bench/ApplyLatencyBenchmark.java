@@ -68,8 +68,10 @@ public final class ApplyLatencyBenchmark {
                           .setName("probe")
                           .setImage(image)
                           .setRevision("r" + run)
-                          .addCommand("/bin/sleep")
-                          .addArgs(seconds))
+                          // Stops at once on SIGTERM, as a well-behaved workload does.
+                          .addCommand("/bin/sh")
+                          .addArgs("-c")
+                          .addArgs("trap 'exit 0' TERM; sleep " + seconds + " & wait"))
                   .build();
           long start = System.nanoTime();
           controller.publishRetained(Topics.desired(node), signer.sign(state).toByteArray());
