@@ -80,6 +80,9 @@ public final class AgentCore implements AutoCloseable {
   private boolean statusUnsent;
   private boolean runtimeDown;
   private ScheduledFuture<?> wake;
+  // The last refused payload, so that a refused retained message coming back on every reconnect
+  // is reported once, not once per reconnect.
+  private byte[] lastRefused;
 
   public AgentCore(
       AgentSettings settings,
@@ -174,6 +177,7 @@ public final class AgentCore implements AutoCloseable {
 
   /** Marks a reconcile pass as needed; coalesces with one already queued. */
   public void trigger(String why) {
+    LOG.log(Level.DEBUG, "reconcile.trigger why={0}", why);
     if (reconcilePending.compareAndSet(false, true)) {
       serial.execute(this::reconcile);
     }
@@ -237,9 +241,11 @@ public final class AgentCore implements AutoCloseable {
               Map.of()));
       trigger("desired state");
     } catch (ProtocolException e) {
-      if (e.reason() == ProtocolException.Reason.DUPLICATE_GENERATION) {
-        return; // the retained message again after a reconnect: nothing new
+      if (e.reason() == ProtocolException.Reason.DUPLICATE_GENERATION
+          || java.util.Arrays.equals(payload, lastRefused)) {
+        return; // the same retained message again after a reconnect: nothing new
       }
+      lastRefused = payload;
       emit(
           Events.of(
               AgentEvent.Severity.WARNING,

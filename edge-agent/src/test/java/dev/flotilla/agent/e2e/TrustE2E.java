@@ -18,6 +18,7 @@ import dev.flotilla.protocol.v1.Workload;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,20 +88,22 @@ class TrustE2E {
               .build()
               .toByteArray();
 
-      Map<String, byte[]> refused =
-          Map.of(
-              "BAD_SIGNATURE", badSignature,
-              "WRONG_NODE", otherNode,
-              "STALE_GENERATION", older,
-              "OVERSIZE", oversize,
-              "MALFORMED", garbage,
-              "UNKNOWN_KEY", rogueKey,
-              "UNSUPPORTED_VERSION", futureVersion);
+      Map<String, byte[]> refused = new LinkedHashMap<>();
+      refused.put("BAD_SIGNATURE", badSignature);
+      refused.put("WRONG_NODE", otherNode);
+      refused.put("STALE_GENERATION", older);
+      refused.put("OVERSIZE", oversize);
+      refused.put("MALFORMED", garbage);
+      refused.put("UNKNOWN_KEY", rogueKey);
+      refused.put("UNSUPPORTED_VERSION", futureVersion);
       refused.values().forEach(bytes -> h.controller.publishRetained(topic, bytes));
 
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> reasons(h.eventsOfType("desired.refused")).containsAll(refused.keySet()));
+      // The same refused message again (as after every reconnect): reported once, not twice.
+      h.controller.publishRetained(topic, badSignature);
+      h.controller.publishRetained(topic, badSignature);
       // A few more reconcile passes, then: nothing of the refused states reached Podman.
       agent.core().trigger("test");
       await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
@@ -109,6 +112,11 @@ class TrustE2E {
           "a refused workload reached Podman");
       assertTrue(h.running("good").isPresent());
       assertEquals(2, h.latestStatus().orElseThrow().getObservedGeneration());
+      long badSignatureEvents =
+          h.eventsOfType("desired.refused").stream()
+              .filter(e -> e.getAttributesOrDefault("reason", "").equals("BAD_SIGNATURE"))
+              .count();
+      assertEquals(2, badSignatureEvents, "a message refused twice in a row is reported once");
       for (Event e : h.eventsOfType("desired.refused")) {
         assertEquals(2, e.getGeneration(), "events name the generation that was kept: " + e);
       }
