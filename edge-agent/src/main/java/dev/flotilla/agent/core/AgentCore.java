@@ -16,6 +16,7 @@ import dev.flotilla.agent.store.AgentStore;
 import dev.flotilla.agent.store.AgentStore.OutboxEvent;
 import dev.flotilla.protocol.DesiredStateVerifier;
 import dev.flotilla.protocol.ProtocolException;
+import dev.flotilla.protocol.Timestamps;
 import dev.flotilla.protocol.Topics;
 import dev.flotilla.protocol.v1.DesiredState;
 import dev.flotilla.protocol.v1.NodeStatus;
@@ -370,7 +371,7 @@ public final class AgentCore implements AutoCloseable {
     lastStatusWire =
         fingerprint.toBuilder()
             .setSequence(store.nextStatusSequence())
-            .setReportedAt(WireEncoding.timestamp(clock.instant()))
+            .setReportedAt(Timestamps.of(clock.instant()))
             .build()
             .toByteArray();
     store.saveLastStatus(lastStatusWire);
@@ -408,7 +409,7 @@ public final class AgentCore implements AutoCloseable {
             .setNodeId(settings.node().value())
             .setSequence(store.nextStatusSequence())
             .setObservedGeneration(appliedGeneration)
-            .setReportedAt(WireEncoding.timestamp(clock.instant()))
+            .setReportedAt(Timestamps.of(clock.instant()))
             .setKind(NodeStatus.Kind.SUMMARY)
             .build();
     link.publish(Topics.Kind.STATUS, summary.toByteArray());

@@ -8,6 +8,7 @@ import dev.flotilla.agent.model.SpecHash;
 import dev.flotilla.agent.model.WorkloadSpec;
 import dev.flotilla.agent.store.AgentStore.RestartState;
 import dev.flotilla.protocol.ProtocolVersions;
+import dev.flotilla.protocol.Timestamps;
 import dev.flotilla.protocol.v1.NodeStatus;
 import dev.flotilla.protocol.v1.WorkloadStatus;
 import java.util.Comparator;
@@ -74,7 +75,7 @@ final class StatusBuilder {
         } else if (c.state() == ContainerInfo.State.EXITED) {
           w.setMessage("exited with code " + c.exitCode());
         }
-        c.startedAt().ifPresent(t -> w.setSince(WireEncoding.timestamp(t)));
+        c.startedAt().ifPresent(t -> w.setSince(Timestamps.of(t)));
       }
       w.setHealth(health(spec, verdicts.get(spec.name()), container));
       status.addWorkloads(w);

@@ -1,21 +1,16 @@
 package dev.flotilla.agent.core;
 
-import com.google.protobuf.Timestamp;
 import dev.flotilla.agent.model.AgentEvent;
 import dev.flotilla.agent.store.AgentStore.OutboxEvent;
 import dev.flotilla.protocol.ProtocolVersions;
+import dev.flotilla.protocol.Timestamps;
 import dev.flotilla.protocol.v1.Event;
 import dev.flotilla.protocol.v1.EventBatch;
-import java.time.Instant;
 import java.util.List;
 
 /** Maps the agent's events to wire messages. Pure. */
 final class WireEncoding {
   private WireEncoding() {}
-
-  static Timestamp timestamp(Instant at) {
-    return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
-  }
 
   static EventBatch eventBatch(String node, List<OutboxEvent> events, long droppedTotal) {
     EventBatch.Builder batch =
@@ -28,7 +23,7 @@ final class WireEncoding {
       batch.addEvents(
           Event.newBuilder()
               .setSequence(e.sequence())
-              .setAt(timestamp(ev.at()))
+              .setAt(Timestamps.of(ev.at()))
               .setSeverity(
                   switch (ev.severity()) {
                     case INFO -> Event.Severity.INFO;

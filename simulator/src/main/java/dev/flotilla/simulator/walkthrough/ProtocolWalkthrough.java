@@ -1,6 +1,5 @@
 package dev.flotilla.simulator.walkthrough;
 
-import com.google.protobuf.Timestamp;
 import dev.flotilla.protocol.DecodeLimits;
 import dev.flotilla.protocol.DesiredStateSigner;
 import dev.flotilla.protocol.DesiredStateVerifier;
@@ -8,6 +7,7 @@ import dev.flotilla.protocol.NodeId;
 import dev.flotilla.protocol.ProtocolException;
 import dev.flotilla.protocol.ProtocolException.Reason;
 import dev.flotilla.protocol.SigningKeys;
+import dev.flotilla.protocol.Timestamps;
 import dev.flotilla.protocol.Topics;
 import dev.flotilla.protocol.v1.DesiredState;
 import dev.flotilla.protocol.v1.HealthProbe;
@@ -200,8 +200,7 @@ public final class ProtocolWalkthrough {
     return DesiredState.newBuilder()
         .setNodeId(node.value())
         .setGeneration(generation)
-        .setIssuedAt(
-            Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+        .setIssuedAt(Timestamps.of(now))
         .addWorkloads(
             Workload.newBuilder()
                 .setName("sensor-reader")

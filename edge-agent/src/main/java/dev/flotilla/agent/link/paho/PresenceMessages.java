@@ -1,8 +1,8 @@
 package dev.flotilla.agent.link.paho;
 
-import com.google.protobuf.Timestamp;
 import dev.flotilla.agent.link.LinkSettings;
 import dev.flotilla.protocol.ProtocolVersions;
+import dev.flotilla.protocol.Timestamps;
 import dev.flotilla.protocol.v1.Presence;
 import java.time.Instant;
 
@@ -21,7 +21,7 @@ final class PresenceMessages {
         .setState(state)
         .setAgentVersion(settings.agentVersion())
         .setBootId(settings.bootId())
-        .setAt(Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()))
+        .setAt(Timestamps.of(at))
         .setAppliedGeneration(settings.appliedGeneration().getAsLong())
         .build();
   }
