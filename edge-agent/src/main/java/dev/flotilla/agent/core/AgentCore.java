@@ -74,7 +74,6 @@ public final class AgentCore implements AutoCloseable {
 
   // State below is touched on the serial executor only.
   private Optional<NodeDesired> desired = Optional.empty();
-  private long acceptedGeneration;
   private volatile long appliedGeneration;
   private NodeStatus lastFingerprint;
   private byte[] lastStatusWire;
@@ -176,6 +175,11 @@ public final class AgentCore implements AutoCloseable {
         });
   }
 
+  /** The generation of the verified desired state the core holds; 0 when it has none. */
+  private long acceptedGeneration() {
+    return desired.map(NodeDesired::generation).orElse(0L);
+  }
+
   /** Marks a reconcile pass as needed; coalesces with one already queued. */
   public void trigger(String why) {
     LOG.log(Level.DEBUG, "reconcile.trigger why={0}", why);
@@ -208,8 +212,7 @@ public final class AgentCore implements AutoCloseable {
     try {
       DesiredState state = verifier.verify(stored.get().signedWire(), 0);
       desired = Optional.of(DesiredStateMapper.toDomain(state));
-      acceptedGeneration = state.getGeneration();
-      LOG.log(Level.INFO, "desired.loaded generation={0}", acceptedGeneration);
+      LOG.log(Level.INFO, "desired.loaded generation={0}", state.getGeneration());
     } catch (ProtocolException e) {
       emit(
           Events.of(
@@ -224,18 +227,17 @@ public final class AgentCore implements AutoCloseable {
 
   private void intake(byte[] payload) {
     try {
-      DesiredState state = verifier.verify(payload, acceptedGeneration);
+      DesiredState state = verifier.verify(payload, acceptedGeneration());
       NodeDesired next = DesiredStateMapper.toDomain(state);
       store.saveDesired(new AgentStore.StoredDesired(state.getGeneration(), payload));
       desired = Optional.of(next);
-      acceptedGeneration = state.getGeneration();
       emit(
           Events.info(
               "desired.accepted",
               "",
-              acceptedGeneration,
+              acceptedGeneration(),
               "accepted desired state generation "
-                  + acceptedGeneration
+                  + acceptedGeneration()
                   + " with "
                   + next.workloads().size()
                   + " workload(s)",
@@ -252,9 +254,9 @@ public final class AgentCore implements AutoCloseable {
               AgentEvent.Severity.WARNING,
               "desired.refused",
               "",
-              acceptedGeneration,
+              acceptedGeneration(),
               "refused a desired state, keeping generation "
-                  + acceptedGeneration
+                  + acceptedGeneration()
                   + ": "
                   + e.getMessage(),
               Map.of("reason", e.reason().name())));
@@ -277,7 +279,7 @@ public final class AgentCore implements AutoCloseable {
                 AgentEvent.Severity.ERROR,
                 "runtime.unavailable",
                 "",
-                acceptedGeneration,
+                acceptedGeneration(),
                 e.getMessage(),
                 Map.of("kind", e.kind().name())));
       }
@@ -286,7 +288,7 @@ public final class AgentCore implements AutoCloseable {
     }
     if (runtimeDown) {
       runtimeDown = false;
-      emit(Events.info("runtime.available", "", acceptedGeneration, "runtime is back", Map.of()));
+      emit(Events.info("runtime.available", "", acceptedGeneration(), "runtime is back", Map.of()));
     }
     Instant now = clock.instant();
     Planner.Plan plan =
@@ -298,7 +300,7 @@ public final class AgentCore implements AutoCloseable {
     boolean failed = false;
     for (Action action : plan.actions()) {
       try {
-        acted |= executor.apply(action, acceptedGeneration);
+        acted |= executor.apply(action, acceptedGeneration());
       } catch (ContainerRuntimeException e) {
         failed = true;
         failure(action, e);
@@ -338,7 +340,7 @@ public final class AgentCore implements AutoCloseable {
             AgentEvent.Severity.ERROR,
             "workload.failed",
             action.workload(),
-            acceptedGeneration,
+            acceptedGeneration(),
             action.getClass().getSimpleName() + " failed (" + e.kind() + "): " + e.getMessage(),
             Map.of("kind", e.kind().name())));
   }
