@@ -4,6 +4,7 @@
 #     bin/flotilla-agent                    the launcher, with the tuned JVM flags
 #     flotilla-agent.jar, lib/*.jar         the agent and its libraries
 #     runtime/                              a jlinked Java runtime with only the modules needed
+#     jvm.options                           the JVM flags the launcher uses
 #     flotilla-agent.jsa                    the class-data-sharing archive for that runtime
 #     flotilla-agent.service                the systemd unit
 #   target/flotilla-agent-VERSION.tar.gz    the same directory as a tarball
@@ -36,7 +37,7 @@ fi
 
 cp "$here/flotilla-agent" "$dist/bin/flotilla-agent"
 chmod +x "$dist/bin/flotilla-agent"
-cp "$here/flotilla-agent.service" "$dist/"
+cp "$here/flotilla-agent.service" "$here/jvm.options" "$dist/"
 
 # Training run: the launcher's own flags, writing the archive at exit.
 scratch=$(mktemp -d)

@@ -31,10 +31,6 @@ import java.util.concurrent.TimeUnit;
  * <p>Run with {@code ./flotilla bench-agent footprint}.
  */
 public final class AgentFootprintBenchmark {
-  private static final String TUNED =
-      "-XX:+UseSerialGC -Xms8m -Xmx24m -Xss256k -XX:TieredStopAtLevel=1"
-          + " -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:CICompilerCount=1"
-          + " -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0";
   private static final int WORKLOADS = 10;
   private static final int ROUNDS = 3;
   private static final long IDLE_SECONDS = 20;
@@ -85,15 +81,20 @@ public final class AgentFootprintBenchmark {
               + "\ndata.dir="
               + dir.resolve("agent")
               + "\n");
+      List<String> tuned =
+          Files.readAllLines(dist.resolve("jvm.options")).stream()
+              .map(String::strip)
+              .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+              .toList();
       String jdkJava = ProcessHandle.current().info().command().orElse("java");
       String jar = dist.resolve("flotilla-agent.jar").toString();
       List<Variant> variants =
           List.of(
               new Variant("full JDK, default flags", List.of(jdkJava, "-jar", jar)),
-              new Variant("full JDK, tuned flags", flags(jdkJava, TUNED, jar)),
+              new Variant("full JDK, tuned flags", flags(jdkJava, tuned, jar)),
               new Variant(
                   "jlinked runtime, tuned flags",
-                  flags(dist.resolve("runtime/bin/java").toString(), TUNED, jar)),
+                  flags(dist.resolve("runtime/bin/java").toString(), tuned, jar)),
               new Variant(
                   "jlinked runtime, tuned flags, CDS (bin/flotilla-agent)",
                   List.of(dist.resolve("bin/flotilla-agent").toString())));
@@ -121,10 +122,10 @@ public final class AgentFootprintBenchmark {
     }
   }
 
-  private static List<String> flags(String java, String flags, String jar) {
+  private static List<String> flags(String java, List<String> flags, String jar) {
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
-    cmd.addAll(List.of(flags.split(" ")));
+    cmd.addAll(flags);
     cmd.add("-jar");
     cmd.add(jar);
     return cmd;
