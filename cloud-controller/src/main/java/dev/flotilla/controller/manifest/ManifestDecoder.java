@@ -1,0 +1,479 @@
+package dev.flotilla.controller.manifest;
+
+import dev.flotilla.controller.fleet.LabelRules;
+import dev.flotilla.controller.fleet.LabelSelector;
+import dev.flotilla.controller.fleet.LabelSelector.Operator;
+import dev.flotilla.controller.fleet.LabelSelector.Requirement;
+import dev.flotilla.controller.manifest.Values.Mapping;
+import dev.flotilla.controller.model.InvalidInputException;
+import dev.flotilla.controller.model.WorkloadTemplate;
+import dev.flotilla.controller.model.WorkloadTemplate.Port;
+import dev.flotilla.controller.model.WorkloadTemplate.Probe;
+import dev.flotilla.controller.model.WorkloadTemplate.ProbeKind;
+import dev.flotilla.controller.model.WorkloadTemplate.Resources;
+import dev.flotilla.controller.model.WorkloadTemplate.Restart;
+import dev.flotilla.controller.model.WorkloadTemplate.RestartMode;
+import dev.flotilla.controller.model.WorkloadTemplate.Transport;
+import dev.flotilla.controller.model.WorkloadTemplate.Volume;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one validator of manifests: walks the plain maps and lists that either parser produced,
+ * refuses the first fault with its exact path, and builds the {@link DeploymentManifest} with
+ * defaults filled in. One method per section, each knowing its own field list, so a new section
+ * (placement, strategy) is a new name in the list of its parent and a new method. Pure.
+ *
+ * <p>The rules are at least as strict as the wire's {@code DesiredStateRules}, so whatever is
+ * accepted here also passes there once mapped.
+ */
+final class ManifestDecoder {
+  static final String API_VERSION = "flotilla.dev/v1";
+  static final String KIND = "Deployment";
+
+  /** The agent's probe defaults ({@code DesiredStateMapper}), written out so they are visible. */
+  static final int DEFAULT_PERIOD_SECONDS = 10;
+
+  static final int DEFAULT_TIMEOUT_SECONDS = 2;
+  static final int DEFAULT_FAILURE_THRESHOLD = 3;
+
+  /** An hour: a probe that waits longer is a mistake, and it keeps the wire's uint32 far away. */
+  static final int MAX_PROBE_SECONDS = 3_600;
+
+  static final int MAX_FAILURE_THRESHOLD = 100;
+
+  /** A day: the restart back-off on the wire is a uint32 of milliseconds (49 days). */
+  static final long MAX_BACKOFF_MS = 86_400_000;
+
+  static final String NAME_RULE =
+      "1 to 63 characters of a-z, 0-9 and '-', starting with a letter or digit";
+
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  private static final Pattern VOLUME_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+  // The same address shapes as DesiredStateRules, so a host IP accepted here passes there too.
+  private static final Pattern IPV4 =
+      Pattern.compile(
+          "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]{2,45}");
+
+  private static final List<String> DOCUMENT_FIELDS =
+      List.of("apiVersion", "kind", "metadata", "spec");
+  private static final List<String> METADATA_FIELDS = List.of("name", "labels");
+  private static final List<String> SPEC_FIELDS = List.of("selector", "template");
+  private static final List<String> SELECTOR_FIELDS = List.of("matchLabels", "matchExpressions");
+  private static final List<String> EXPRESSION_FIELDS = List.of("key", "operator", "values");
+  private static final List<String> TEMPLATE_FIELDS =
+      List.of(
+          "image",
+          "command",
+          "args",
+          "env",
+          "ports",
+          "volumes",
+          "resources",
+          "healthCheck",
+          "restartPolicy");
+  private static final List<String> PORT_FIELDS =
+      List.of("containerPort", "hostPort", "protocol", "hostIP");
+  private static final List<String> VOLUME_FIELDS = List.of("source", "target", "readOnly");
+  private static final List<String> RESOURCES_FIELDS = List.of("limits", "requests");
+  private static final List<String> AMOUNT_FIELDS = List.of("cpu", "memory");
+  private static final List<String> PROBE_FIELDS =
+      List.of(
+          "http",
+          "tcp",
+          "exec",
+          "initialDelaySeconds",
+          "periodSeconds",
+          "timeoutSeconds",
+          "failureThreshold");
+  private static final List<String> HTTP_FIELDS = List.of("port", "path");
+  private static final List<String> TCP_FIELDS = List.of("port");
+  private static final List<String> EXEC_FIELDS = List.of("command");
+  private static final List<String> RESTART_FIELDS =
+      List.of("mode", "initialBackoff", "maxBackoff");
+
+  private ManifestDecoder() {}
+
+  /**
+   * @param path where the document sits in the input: empty for a lone document, {@code
+   *     documents[2]} in a stream of several
+   * @throws InvalidInputException naming the first field at fault
+   */
+  static DeploymentManifest decode(String path, @Nullable Object document) {
+    Mapping doc = Values.mapping(path, document, DOCUMENT_FIELDS);
+    String apiVersion = Values.string(doc.at("apiVersion"), doc.required("apiVersion"));
+    if (!apiVersion.equals(API_VERSION)) {
+      throw new InvalidInputException(
+          doc.at("apiVersion"), "must be " + API_VERSION + ", was " + Values.describe(apiVersion));
+    }
+    String kind = Values.string(doc.at("kind"), doc.required("kind"));
+    if (!kind.equals(KIND)) {
+      throw new InvalidInputException(
+          doc.at("kind"), "must be " + KIND + ", was " + Values.describe(kind));
+    }
+    Mapping metadata =
+        Values.mapping(doc.at("metadata"), doc.required("metadata"), METADATA_FIELDS);
+    String name = name(metadata);
+    TreeMap<String, String> labels = labels(metadata.at("labels"), metadata.get("labels"));
+    Mapping spec = Values.mapping(doc.at("spec"), doc.required("spec"), SPEC_FIELDS);
+    LabelSelector selector =
+        spec.has("selector")
+            ? selector(spec.at("selector"), spec.get("selector"))
+            : LabelSelector.EVERYTHING;
+    WorkloadTemplate template = template(spec.at("template"), spec.required("template"));
+    return new DeploymentManifest(name, labels, selector, template);
+  }
+
+  private static String name(Mapping metadata) {
+    String name = Values.string(metadata.at("name"), metadata.required("name"));
+    if (!DNS_LABEL.matcher(name).matches()) {
+      throw new InvalidInputException(
+          metadata.at("name"), "must be " + NAME_RULE + ", was " + Values.describe(name));
+    }
+    return name;
+  }
+
+  private static TreeMap<String, String> labels(String path, @Nullable Object raw) {
+    if (raw == null) {
+      return new TreeMap<>();
+    }
+    Map<String, String> labels = Values.stringMap(path, raw);
+    LabelRules.validate(path, labels);
+    return new TreeMap<>(labels);
+  }
+
+  private static LabelSelector selector(String path, @Nullable Object raw) {
+    Mapping selector = Values.mapping(path, raw, SELECTOR_FIELDS);
+    Map<String, String> matchLabels =
+        labels(selector.at("matchLabels"), selector.get("matchLabels"));
+    List<Requirement> expressions = new ArrayList<>();
+    if (selector.has("matchExpressions")) {
+      String at = selector.at("matchExpressions");
+      List<?> list = Values.list(at, selector.get("matchExpressions"));
+      for (int i = 0; i < list.size(); i++) {
+        expressions.add(expression(Values.item(at, i), list.get(i)));
+      }
+    }
+    return LabelSelector.of(matchLabels, expressions);
+  }
+
+  private static Requirement expression(String path, @Nullable Object raw) {
+    Mapping e = Values.mapping(path, raw, EXPRESSION_FIELDS);
+    String key = Values.string(e.at("key"), e.required("key"));
+    LabelRules.validateKey(e.at("key"), key);
+    String operatorName = Values.string(e.at("operator"), e.required("operator"));
+    Operator operator =
+        Operator.fromManifestName(operatorName)
+            .orElseThrow(
+                () ->
+                    new InvalidInputException(
+                        e.at("operator"),
+                        "must be one of "
+                            + Operator.manifestNames()
+                            + ", was "
+                            + Values.describe(operatorName)));
+    List<String> values =
+        e.has("values") ? Values.stringList(e.at("values"), e.get("values")) : List.of();
+    if (operator.takesValues() && values.isEmpty()) {
+      throw new InvalidInputException(
+          e.at("values"), "must list at least one value for " + operator.manifestName());
+    }
+    if (!operator.takesValues() && !values.isEmpty()) {
+      throw new InvalidInputException(
+          e.at("values"), "must be absent or empty for " + operator.manifestName());
+    }
+    for (int i = 0; i < values.size(); i++) {
+      LabelRules.validateValue(Values.item(e.at("values"), i), values.get(i));
+    }
+    return new Requirement(key, operator, values);
+  }
+
+  private static WorkloadTemplate template(String path, Object raw) {
+    Mapping t = Values.mapping(path, raw, TEMPLATE_FIELDS);
+    String image = Values.string(t.at("image"), t.required("image"));
+    if (image.isBlank() || image.chars().anyMatch(Character::isWhitespace)) {
+      throw new InvalidInputException(
+          t.at("image"),
+          "must be an image reference without whitespace, was " + Values.describe(image));
+    }
+    List<String> command =
+        t.has("command") ? Values.stringList(t.at("command"), t.get("command")) : List.of();
+    List<String> args = t.has("args") ? Values.stringList(t.at("args"), t.get("args")) : List.of();
+    Map<String, String> env = t.has("env") ? env(t.at("env"), t.get("env")) : Map.of();
+    List<Port> ports = t.has("ports") ? ports(t.at("ports"), t.get("ports")) : List.of();
+    List<Volume> volumes =
+        t.has("volumes") ? volumes(t.at("volumes"), t.get("volumes")) : List.of();
+    Resources limits = Resources.NONE;
+    Resources requests = Resources.NONE;
+    if (t.has("resources")) {
+      Mapping r = Values.mapping(t.at("resources"), t.get("resources"), RESOURCES_FIELDS);
+      limits = r.has("limits") ? amounts(r.at("limits"), r.get("limits")) : Resources.NONE;
+      requests = r.has("requests") ? amounts(r.at("requests"), r.get("requests")) : Resources.NONE;
+      checkRequestsWithinLimits(r.at("requests"), requests, limits);
+    }
+    Probe probe = t.has("healthCheck") ? probe(t.at("healthCheck"), t.get("healthCheck")) : null;
+    Restart restart =
+        t.has("restartPolicy")
+            ? restart(t.at("restartPolicy"), t.get("restartPolicy"))
+            : Restart.DEFAULT;
+    return new WorkloadTemplate(
+        image, command, args, new TreeMap<>(env), ports, volumes, limits, requests, probe, restart);
+  }
+
+  private static Map<String, String> env(String path, Object raw) {
+    Map<String, String> env = Values.stringMap(path, raw);
+    for (String name : env.keySet()) {
+      if (name.isEmpty() || name.contains("=") || name.indexOf('\0') >= 0) {
+        throw new InvalidInputException(
+            LabelRules.entryField(path, name),
+            "variable names must be non-empty, without '=' or NUL characters");
+      }
+    }
+    return env;
+  }
+
+  /** One published host port, for the clash check; the same test as the wire's rules. */
+  private record Binding(String hostIp, int port, Transport transport, String path) {
+    boolean wildcard() {
+      return hostIp.isEmpty() || hostIp.equals("0.0.0.0") || hostIp.equals("::");
+    }
+
+    boolean clashesWith(Binding other) {
+      return port == other.port
+          && transport == other.transport
+          && (hostIp.equals(other.hostIp) || wildcard() || other.wildcard());
+    }
+  }
+
+  private static List<Port> ports(String path, Object raw) {
+    List<?> list = Values.list(path, raw);
+    List<Port> ports = new ArrayList<>();
+    List<Binding> bindings = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String at = Values.item(path, i);
+      Mapping p = Values.mapping(at, list.get(i), PORT_FIELDS);
+      int container = Values.integer(p.at("containerPort"), p.required("containerPort"), 1, 65_535);
+      int host =
+          p.has("hostPort")
+              ? Values.integer(p.at("hostPort"), p.get("hostPort"), 1, 65_535)
+              : container;
+      Transport transport = Transport.TCP;
+      if (p.has("protocol")) {
+        String protocol = Values.string(p.at("protocol"), p.get("protocol"));
+        transport =
+            switch (protocol) {
+              case "TCP" -> Transport.TCP;
+              case "UDP" -> Transport.UDP;
+              default ->
+                  throw new InvalidInputException(
+                      p.at("protocol"), "must be TCP or UDP, was " + Values.describe(protocol));
+            };
+      }
+      String hostIp = p.has("hostIP") ? Values.string(p.at("hostIP"), p.get("hostIP")) : "";
+      if (!hostIp.isEmpty()
+          && !IPV4.matcher(hostIp).matches()
+          && !(hostIp.contains(":") && IPV6.matcher(hostIp).matches())) {
+        throw new InvalidInputException(
+            p.at("hostIP"),
+            "must be an IPv4 or IPv6 address, or absent for all interfaces, was "
+                + Values.describe(hostIp));
+      }
+      Binding binding = new Binding(hostIp, host, transport, at);
+      for (Binding earlier : bindings) {
+        if (binding.clashesWith(earlier)) {
+          throw new InvalidInputException(
+              p.at("hostPort"),
+              host
+                  + "/"
+                  + transport.name().toLowerCase(Locale.ROOT)
+                  + " on "
+                  + (hostIp.isEmpty() ? "all interfaces" : hostIp)
+                  + " is already published by "
+                  + earlier.path());
+        }
+      }
+      bindings.add(binding);
+      ports.add(new Port(container, host, transport, hostIp));
+    }
+    return ports;
+  }
+
+  private static List<Volume> volumes(String path, Object raw) {
+    List<?> list = Values.list(path, raw);
+    List<Volume> volumes = new ArrayList<>();
+    Map<String, String> targets = new HashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      String at = Values.item(path, i);
+      Mapping v = Values.mapping(at, list.get(i), VOLUME_FIELDS);
+      String source = Values.string(v.at("source"), v.required("source"));
+      if (!source.startsWith("/") && !VOLUME_NAME.matcher(source).matches()) {
+        throw new InvalidInputException(
+            v.at("source"),
+            "must be an absolute host path or a volume name ([A-Za-z0-9][A-Za-z0-9_.-]*), was "
+                + Values.describe(source));
+      }
+      String target = Values.string(v.at("target"), v.required("target"));
+      if (!target.startsWith("/")) {
+        throw new InvalidInputException(
+            v.at("target"),
+            "must be an absolute path in the container, was " + Values.describe(target));
+      }
+      // Podman refuses two mounts on one destination; say so before the node has to.
+      String earlier = targets.putIfAbsent(target, at);
+      if (earlier != null) {
+        throw new InvalidInputException(
+            v.at("target"), Values.describe(target) + " is already mounted by " + earlier);
+      }
+      boolean readOnly = v.has("readOnly") && Values.bool(v.at("readOnly"), v.get("readOnly"));
+      volumes.add(new Volume(source, target, readOnly));
+    }
+    return volumes;
+  }
+
+  private static Resources amounts(String path, Object raw) {
+    Mapping a = Values.mapping(path, raw, AMOUNT_FIELDS);
+    int cpu = a.has("cpu") ? Quantities.cpuMillis(a.at("cpu"), a.get("cpu")) : 0;
+    long memory = a.has("memory") ? Quantities.memoryBytes(a.at("memory"), a.get("memory")) : 0;
+    return new Resources(cpu, memory);
+  }
+
+  private static void checkRequestsWithinLimits(String path, Resources requests, Resources limits) {
+    if (limits.cpuMillis() > 0 && requests.cpuMillis() > limits.cpuMillis()) {
+      throw new InvalidInputException(
+          Values.child(path, "cpu"),
+          "is "
+              + Quantities.formatCpu(requests.cpuMillis())
+              + ", more than the limit of "
+              + Quantities.formatCpu(limits.cpuMillis()));
+    }
+    if (limits.memoryBytes() > 0 && requests.memoryBytes() > limits.memoryBytes()) {
+      throw new InvalidInputException(
+          Values.child(path, "memory"),
+          "is "
+              + Quantities.formatMemory(requests.memoryBytes())
+              + ", more than the limit of "
+              + Quantities.formatMemory(limits.memoryBytes()));
+    }
+  }
+
+  private static Probe probe(String path, Object raw) {
+    Mapping h = Values.mapping(path, raw, PROBE_FIELDS);
+    List<String> checks = List.of("http", "tcp", "exec").stream().filter(h::has).toList();
+    if (checks.size() != 1) {
+      throw new InvalidInputException(
+          path,
+          "must set exactly one of http, tcp or exec, "
+              + (checks.isEmpty() ? "found none" : "found " + String.join(" and ", checks)));
+    }
+    int delay = seconds(h, "initialDelaySeconds", 0, 0);
+    int period = seconds(h, "periodSeconds", 1, DEFAULT_PERIOD_SECONDS);
+    int timeout = seconds(h, "timeoutSeconds", 1, DEFAULT_TIMEOUT_SECONDS);
+    int threshold =
+        h.has("failureThreshold")
+            ? Values.integer(
+                h.at("failureThreshold"), h.get("failureThreshold"), 1, MAX_FAILURE_THRESHOLD)
+            : DEFAULT_FAILURE_THRESHOLD;
+    return switch (checks.getFirst()) {
+      case "http" -> {
+        Mapping c = Values.mapping(h.at("http"), h.get("http"), HTTP_FIELDS);
+        int port = Values.integer(c.at("port"), c.required("port"), 1, 65_535);
+        String probePath = c.has("path") ? Values.string(c.at("path"), c.get("path")) : "/";
+        if (!probePath.startsWith("/") || probePath.chars().anyMatch(Character::isWhitespace)) {
+          throw new InvalidInputException(
+              c.at("path"),
+              "must start with '/' and hold no whitespace, was " + Values.describe(probePath));
+        }
+        yield new Probe(
+            ProbeKind.HTTP, port, probePath, List.of(), delay, period, timeout, threshold);
+      }
+      case "tcp" -> {
+        Mapping c = Values.mapping(h.at("tcp"), h.get("tcp"), TCP_FIELDS);
+        int port = Values.integer(c.at("port"), c.required("port"), 1, 65_535);
+        yield new Probe(ProbeKind.TCP, port, "", List.of(), delay, period, timeout, threshold);
+      }
+      default -> {
+        Mapping c = Values.mapping(h.at("exec"), h.get("exec"), EXEC_FIELDS);
+        List<String> command = Values.stringList(c.at("command"), c.required("command"));
+        if (command.isEmpty() || command.getFirst().isBlank()) {
+          throw new InvalidInputException(
+              c.at("command"), "must name the command to run as its first item");
+        }
+        yield new Probe(ProbeKind.EXEC, 0, "", command, delay, period, timeout, threshold);
+      }
+    };
+  }
+
+  private static int seconds(Mapping h, String key, int min, int fallback) {
+    return h.has(key) ? Values.integer(h.at(key), h.get(key), min, MAX_PROBE_SECONDS) : fallback;
+  }
+
+  private static Restart restart(String path, Object raw) {
+    // The short form `restartPolicy: OnFailure` keeps the default back-off.
+    if (raw instanceof String modeName) {
+      return new Restart(
+          mode(path, modeName), Restart.DEFAULT.initialBackoffMs(), Restart.DEFAULT.maxBackoffMs());
+    }
+    if (!(raw instanceof Map<?, ?>)) {
+      throw new InvalidInputException(
+          path,
+          "must be Always, OnFailure or Never, or a mapping with mode, initialBackoff and"
+              + " maxBackoff, was "
+              + Values.describe(raw));
+    }
+    Mapping r = Values.mapping(path, raw, RESTART_FIELDS);
+    RestartMode mode =
+        r.has("mode")
+            ? mode(r.at("mode"), Values.string(r.at("mode"), r.get("mode")))
+            : Restart.DEFAULT.mode();
+    long initial =
+        r.has("initialBackoff")
+            ? Quantities.durationMs(
+                r.at("initialBackoff"), r.get("initialBackoff"), 1, MAX_BACKOFF_MS)
+            : Restart.DEFAULT.initialBackoffMs();
+    long max =
+        r.has("maxBackoff")
+            ? Quantities.durationMs(r.at("maxBackoff"), r.get("maxBackoff"), 1, MAX_BACKOFF_MS)
+            : Restart.DEFAULT.maxBackoffMs();
+    if (max < initial) {
+      // Name the field that was written: with only one of them set, the other is the default.
+      String field = r.has("maxBackoff") ? r.at("maxBackoff") : r.at("initialBackoff");
+      throw new InvalidInputException(
+          field,
+          "makes the back-off ceiling ("
+              + Quantities.formatDuration(max)
+              + (r.has("maxBackoff") ? "" : ", the default")
+              + ") shorter than the first back-off ("
+              + Quantities.formatDuration(initial)
+              + (r.has("initialBackoff") ? "" : ", the default")
+              + ")");
+    }
+    return new Restart(mode, initial, max);
+  }
+
+  private static RestartMode mode(String path, String name) {
+    return switch (name) {
+      case "Always" -> RestartMode.ALWAYS;
+      case "OnFailure" -> RestartMode.ON_FAILURE;
+      case "Never" -> RestartMode.NEVER;
+      default ->
+          throw new InvalidInputException(
+              path, "must be Always, OnFailure or Never, was " + Values.describe(name));
+    };
+  }
+
+  /** The manifest spelling of a restart mode, for {@link ManifestWriter}. */
+  static String modeName(RestartMode mode) {
+    return switch (mode) {
+      case ALWAYS -> "Always";
+      case ON_FAILURE -> "OnFailure";
+      case NEVER -> "Never";
+    };
+  }
+}

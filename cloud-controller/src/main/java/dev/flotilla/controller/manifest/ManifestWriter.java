@@ -1,0 +1,176 @@
+package dev.flotilla.controller.manifest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.flotilla.controller.model.WorkloadTemplate;
+import dev.flotilla.controller.model.WorkloadTemplate.Port;
+import dev.flotilla.controller.model.WorkloadTemplate.Probe;
+import dev.flotilla.controller.model.WorkloadTemplate.Resources;
+import dev.flotilla.controller.model.WorkloadTemplate.Restart;
+import dev.flotilla.controller.model.WorkloadTemplate.Volume;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Writes a {@link DeploymentManifest} back as a manifest, so the API can show a deployment the way
+ * an operator would write it. The form is canonical: defaults are written out (host ports,
+ * protocols, probe timings, the restart policy), empty optional parts are left out, and each amount
+ * has one spelling ({@code 500m}, {@code 64Mi}, {@code 5m}). {@link ManifestReader} reads the
+ * result back to an equal manifest. Pure.
+ */
+public final class ManifestWriter {
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+  private ManifestWriter() {}
+
+  /**
+   * The manifest as insertion-ordered maps, lists, strings, integers and booleans: {@code
+   * apiVersion}, {@code kind}, {@code metadata}, {@code spec}. Fresh and mutable on every call.
+   */
+  public static Map<String, Object> toDocument(DeploymentManifest manifest) {
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("name", manifest.name());
+    if (!manifest.labels().isEmpty()) {
+      metadata.put("labels", new LinkedHashMap<>(manifest.labels()));
+    }
+    Map<String, Object> spec = new LinkedHashMap<>();
+    if (!manifest.selector().isEverything()) {
+      spec.put("selector", manifest.selector().toManifest());
+    }
+    spec.put("template", template(manifest.template()));
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("apiVersion", ManifestDecoder.API_VERSION);
+    document.put("kind", ManifestDecoder.KIND);
+    document.put("metadata", metadata);
+    document.put("spec", spec);
+    return document;
+  }
+
+  /** {@link #toDocument} as text: block-style YAML, or indented JSON. */
+  public static String write(DeploymentManifest manifest, ManifestFormat format) {
+    Map<String, Object> document = toDocument(manifest);
+    return switch (format) {
+      case YAML -> {
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setIndicatorIndent(2);
+        options.setIndentWithIndicator(true);
+        yield new Yaml(options).dump(document);
+      }
+      case JSON -> {
+        try {
+          yield JSON.writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+          // Only maps, lists, strings and numbers go in, which Jackson always writes.
+          throw new UncheckedIOException(e);
+        }
+      }
+    };
+  }
+
+  private static Map<String, Object> template(WorkloadTemplate t) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("image", t.image());
+    if (!t.command().isEmpty()) {
+      out.put("command", new ArrayList<>(t.command()));
+    }
+    if (!t.args().isEmpty()) {
+      out.put("args", new ArrayList<>(t.args()));
+    }
+    if (!t.env().isEmpty()) {
+      out.put("env", new LinkedHashMap<>(t.env()));
+    }
+    if (!t.ports().isEmpty()) {
+      out.put("ports", new ArrayList<>(t.ports().stream().map(ManifestWriter::port).toList()));
+    }
+    if (!t.volumes().isEmpty()) {
+      out.put(
+          "volumes", new ArrayList<>(t.volumes().stream().map(ManifestWriter::volume).toList()));
+    }
+    Map<String, Object> resources = new LinkedHashMap<>();
+    if (!t.limits().equals(Resources.NONE)) {
+      resources.put("limits", amounts(t.limits()));
+    }
+    if (!t.requests().equals(Resources.NONE)) {
+      resources.put("requests", amounts(t.requests()));
+    }
+    if (!resources.isEmpty()) {
+      out.put("resources", resources);
+    }
+    if (t.probe() != null) {
+      out.put("healthCheck", probe(t.probe()));
+    }
+    out.put("restartPolicy", restart(t.restart()));
+    return out;
+  }
+
+  private static Map<String, Object> port(Port p) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("containerPort", p.containerPort());
+    out.put("hostPort", p.hostPort());
+    out.put("protocol", p.transport().name());
+    if (!p.hostIp().isEmpty()) {
+      out.put("hostIP", p.hostIp());
+    }
+    return out;
+  }
+
+  private static Map<String, Object> volume(Volume v) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("source", v.source());
+    out.put("target", v.target());
+    out.put("readOnly", v.readOnly());
+    return out;
+  }
+
+  private static Map<String, Object> amounts(Resources r) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (r.cpuMillis() > 0) {
+      out.put("cpu", Quantities.formatCpu(r.cpuMillis()));
+    }
+    if (r.memoryBytes() > 0) {
+      out.put("memory", Quantities.formatMemory(r.memoryBytes()));
+    }
+    return out;
+  }
+
+  private static Map<String, Object> probe(Probe p) {
+    Map<String, Object> check = new LinkedHashMap<>();
+    Map<String, Object> out = new LinkedHashMap<>();
+    switch (p.kind()) {
+      case HTTP -> {
+        check.put("port", p.port());
+        check.put("path", p.path());
+        out.put("http", check);
+      }
+      case TCP -> {
+        check.put("port", p.port());
+        out.put("tcp", check);
+      }
+      case EXEC -> {
+        check.put("command", new ArrayList<>(p.command()));
+        out.put("exec", check);
+      }
+    }
+    out.put("initialDelaySeconds", p.initialDelaySeconds());
+    out.put("periodSeconds", p.periodSeconds());
+    out.put("timeoutSeconds", p.timeoutSeconds());
+    out.put("failureThreshold", p.failureThreshold());
+    return out;
+  }
+
+  private static Map<String, Object> restart(Restart r) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("mode", ManifestDecoder.modeName(r.mode()));
+    out.put("initialBackoff", Quantities.formatDuration(r.initialBackoffMs()));
+    out.put("maxBackoff", Quantities.formatDuration(r.maxBackoffMs()));
+    return out;
+  }
+}

@@ -1,0 +1,147 @@
+package dev.flotilla.controller.manifest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ManifestWriterTest {
+  private static String template(String lines) {
+    return ManifestReaderTest.template(lines);
+  }
+
+  static Stream<String> manifests() {
+    return Stream.of(
+        ManifestReaderTest.MINIMAL,
+        ManifestReaderTest.FULL_YAML,
+        template("healthCheck: {tcp: {port: 1883}}\nrestartPolicy: Never"),
+        template("healthCheck: {exec: {command: [/bin/check, --quick]}, periodSeconds: 60}"),
+        template("healthCheck: {http: {port: 80}}"),
+        template(
+            "ports: [{containerPort: 53, protocol: UDP, hostIP: '::1'}, {containerPort: 1,"
+                + " hostPort: 65535}]"),
+        template("resources: {limits: {cpu: 2, memory: 1234567}, requests: {memory: 1000k}}"),
+        template("resources: {requests: {cpu: 1m, memory: 1Ei}}"),
+        template("resources: {limits: {memory: 2000Ki, cpu: '1.5'}}"),
+        template("restartPolicy: {initialBackoff: 1500ms, maxBackoff: 1h}"),
+        template("restartPolicy: {initialBackoff: 1m1s, maxBackoff: 24h}"),
+        template("env: {EMPTY: '', 'dotted.name': 'x=y', QUOTE: \"it's\", NUMERIC: '8080'}"),
+        template("command: ['yes', 'no', 'null', '~', '1e3', '0x10', '2024-05-01']"),
+        template("args: ['--flag', '', ' spaced ', '#hash', '- dash', 'a: b']"),
+        template(
+            "volumes: [{source: named_vol.1, target: /x}, {source: /h, target: /y, readOnly:"
+                + " true}]"),
+        ManifestReaderTest.MINIMAL.replace(
+            "spec:\n",
+            "spec:\n  selector:\n    matchLabels: {a: '', b: 'true'}\n    matchExpressions:\n"
+                + "      - {key: a, operator: In, values: [x, '']}\n"
+                + "      - {key: c, operator: NotIn, values: ['1', '2']}\n"
+                + "      - {key: example.com/d, operator: Exists}\n"
+                + "      - {key: e, operator: DoesNotExist, values: []}\n"),
+        ManifestReaderTest.MINIMAL.replace(
+            "  name: aq\n",
+            "  name: aq\n  labels: {a: '', version: '1.4', 'example.com/b': 'on'}\n"));
+  }
+
+  static Stream<Arguments> manifestsInEachFormat() {
+    return manifests()
+        .flatMap(m -> Stream.of(ManifestFormat.values()).map(f -> Arguments.of(m, f)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("manifestsInEachFormat")
+  void whatIsWrittenReadsBackEqual(String yaml, ManifestFormat format) {
+    DeploymentManifest m = ManifestReader.read(yaml, ManifestFormat.YAML);
+    String written = ManifestWriter.write(m, format);
+    assertEquals(m, ManifestReader.read(written, format), written);
+    // Canonical: writing what was read back gives the same text.
+    assertEquals(written, ManifestWriter.write(ManifestReader.read(written, format), format));
+  }
+
+  @Test
+  void theDocumentSpellsOutDefaultsAndLeavesOutEmptyParts() {
+    DeploymentManifest m =
+        ManifestReader.read(
+            template(
+                "ports: [{containerPort: 80}]\nhealthCheck: {http: {port: 80}}\n"
+                    + "resources: {limits: {memory: 1048576}}"),
+            ManifestFormat.YAML);
+    assertEquals(
+        Map.of(
+            "apiVersion",
+            "flotilla.dev/v1",
+            "kind",
+            "Deployment",
+            "metadata",
+            Map.of("name", "aq"),
+            "spec",
+            Map.of(
+                "template",
+                Map.of(
+                    "image",
+                    "localhost/aq:1",
+                    "ports",
+                    List.of(Map.of("containerPort", 80, "hostPort", 80, "protocol", "TCP")),
+                    "resources",
+                    Map.of("limits", Map.of("memory", "1Mi")),
+                    "healthCheck",
+                    Map.of(
+                        "http",
+                        Map.of("port", 80, "path", "/"),
+                        "initialDelaySeconds",
+                        0,
+                        "periodSeconds",
+                        10,
+                        "timeoutSeconds",
+                        2,
+                        "failureThreshold",
+                        3),
+                    "restartPolicy",
+                    Map.of("mode", "Always", "initialBackoff", "1s", "maxBackoff", "5m")))),
+        ManifestWriter.toDocument(m));
+  }
+
+  @Test
+  void theDocumentKeepsTheManifestOrderOfFields() {
+    Map<String, Object> document =
+        ManifestWriter.toDocument(
+            ManifestReader.read(ManifestReaderTest.FULL_YAML, ManifestFormat.YAML));
+    assertEquals(List.of("apiVersion", "kind", "metadata", "spec"), List.copyOf(document.keySet()));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> template =
+        (Map<String, Object>) ((Map<String, Object>) document.get("spec")).get("template");
+    assertEquals(
+        List.of(
+            "image",
+            "command",
+            "args",
+            "env",
+            "ports",
+            "volumes",
+            "resources",
+            "healthCheck",
+            "restartPolicy"),
+        List.copyOf(template.keySet()));
+  }
+
+  @Test
+  void amountsHaveOneSpelling() {
+    assertEquals("500m", Quantities.formatCpu(500));
+    assertEquals("2", Quantities.formatCpu(2000));
+    assertEquals("1500m", Quantities.formatCpu(1500));
+    assertEquals("64Mi", Quantities.formatMemory(64L << 20));
+    assertEquals("2000Ki", Quantities.formatMemory(2_048_000));
+    assertEquals("1M", Quantities.formatMemory(1_000_000));
+    assertEquals("1500", Quantities.formatMemory(1500));
+    assertEquals("1Ei", Quantities.formatMemory(1L << 60));
+    assertEquals("90s", Quantities.formatDuration(90_000));
+    assertEquals("5m", Quantities.formatDuration(300_000));
+    assertEquals("2h", Quantities.formatDuration(7_200_000));
+    assertEquals("1500ms", Quantities.formatDuration(1500));
+  }
+}
