@@ -1,23 +1,50 @@
 package dev.flotilla.controller.cli;
 
+import dev.flotilla.controller.broker.BrokerStartException;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import java.net.BindException;
+
 /**
- * Entry point of {@code flotilla controller}. Placeholder until issue 4 builds the cloud
- * controller: it says so and exits with status 2, so that no script mistakes it for a running
- * controller.
+ * Entry point of {@code flotilla controller} and of {@code java -jar flotilla-controller.jar}:
+ * starts the API, the broker and the store with the defaults (data in {@code ./flotilla-data}) or
+ * whatever configuration and environment say. A start that fails prints one line saying why and
+ * exits with status 1.
  */
 public final class ControllerMain {
-  static final int NOT_BUILT = 2;
+  static final int START_FAILED = 1;
 
   private ControllerMain() {}
 
   public static void main(String[] args) {
-    System.exit(run());
+    try {
+      ApplicationContext context = Micronaut.build(args).mainClass(ControllerMain.class).start();
+      Runtime.getRuntime().addShutdownHook(new Thread(context::close, "flotilla-shutdown"));
+    } catch (RuntimeException e) {
+      System.err.println("flotilla controller: " + explain(e));
+      System.exit(START_FAILED);
+    }
   }
 
-  static int run() {
-    System.err.println(
-        "flotilla controller: the cloud controller is not built yet (issue 4); nothing was"
-            + " started.");
-    return NOT_BUILT;
+  /** One line that tells the operator why the controller could not start and what to change. */
+  static String explain(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof BrokerStartException b) {
+        return b.getMessage();
+      }
+      if (t instanceof BindException) {
+        return "the HTTP port is already in use ("
+            + t.getMessage()
+            + "); set micronaut.server.port or MICRONAUT_SERVER_PORT to another port";
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return "cannot start: " + root.getMessage();
   }
 }

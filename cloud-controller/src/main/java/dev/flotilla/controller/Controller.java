@@ -1,0 +1,243 @@
+package dev.flotilla.controller;
+
+import dev.flotilla.controller.broker.BrokerCounters;
+import dev.flotilla.controller.broker.BrokerSettings;
+import dev.flotilla.controller.broker.EmbeddedBroker;
+import dev.flotilla.controller.dispatch.Dispatcher;
+import dev.flotilla.controller.ingest.Ingest;
+import dev.flotilla.controller.mqtt.ControllerLink;
+import dev.flotilla.controller.mqtt.paho.PahoControllerLink;
+import dev.flotilla.controller.store.FleetStore;
+import dev.flotilla.controller.store.jdbc.JdbcFleetStore;
+import dev.flotilla.protocol.DecodeLimits;
+import dev.flotilla.protocol.DesiredStateSigner;
+import dev.flotilla.protocol.WireDecoder;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one wiring place of the controller's core: store, secrets, broker (embedded or external), the
+ * controller's MQTT link, dispatch, ingest and the liveness sweep. The HTTP API sits on top of
+ * {@link #fleet()}; the simulator wires the same class.
+ *
+ * <p>{@link #start} brings everything up in order and publishes anything left unacknowledged by a
+ * previous run; {@link #close} takes it down in reverse order.
+ */
+public final class Controller implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+
+  private final ControllerSettings settings;
+  private final FleetStore store;
+  private final ControllerSecrets secrets;
+  private final @Nullable EmbeddedBroker broker;
+  private final ControllerLink link;
+  private final Ingest ingest;
+  private final Dispatcher dispatcher;
+  private final ExecutorService dispatchThread;
+  private final ScheduledExecutorService timers;
+  private final FleetService fleet;
+  private final StoreCredentials credentials;
+  private final String brokerUrl;
+
+  private Controller(ControllerSettings settings, MeterRegistry registry, Clock clock) {
+    this.settings = settings;
+    Path dataDir = settings.dataDir();
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
+    }
+    secrets = ControllerSecrets.loadOrCreate(dataDir);
+    store =
+        settings.jdbcUrl() == null
+            ? JdbcFleetStore.openSqlite(dataDir.resolve("controller.db"))
+            : JdbcFleetStore.open(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
+    EmbeddedBroker startedBroker = null;
+    ControllerLink startedLink = null;
+    Ingest startedIngest = null;
+    try {
+      credentials = new StoreCredentials(store, secrets.brokerPassword());
+      BrokerCounters counters = new BrokerCounters();
+      String linkUrl;
+      String user;
+      String password;
+      if (settings.embeddedBroker()) {
+        BrokerSettings bs =
+            new BrokerSettings(
+                settings.brokerHost(),
+                settings.brokerPort(),
+                dataDir.resolve("broker"),
+                BrokerSettings.DEFAULT_SERVER_RECEIVE_MAXIMUM,
+                BrokerSettings.DEFAULT_MAX_PACKET_BYTES);
+        startedBroker = EmbeddedBroker.start(bs, credentials, counters);
+        linkUrl = startedBroker.localUri();
+        user = StoreCredentials.CONTROLLER_USER;
+        password = secrets.brokerPassword();
+      } else {
+        linkUrl = settings.externalBrokerUrl();
+        user = settings.externalBrokerUsername();
+        password = settings.externalBrokerPassword();
+      }
+      broker = startedBroker;
+      brokerUrl = linkUrl;
+      ControllerMetrics metrics =
+          new ControllerMetrics(registry, store, broker == null ? null : counters);
+      startedIngest =
+          new Ingest(
+              store,
+              new WireDecoder(new DecodeLimits(settings.maxPayloadBytes())),
+              clock,
+              settings.staleAfter(),
+              100_000,
+              metrics);
+      ingest = startedIngest;
+      startedLink =
+          new PahoControllerLink(
+              new PahoControllerLink.Settings(
+                  linkUrl,
+                  StoreCredentials.CONTROLLER_USER + "-" + ControllerSecrets.randomId(),
+                  user,
+                  password,
+                  BrokerSettings.DEFAULT_SERVER_RECEIVE_MAXIMUM));
+      link = startedLink;
+      dispatchThread =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "flotilla-dispatch");
+                t.setDaemon(true);
+                return t;
+              });
+      timers =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "flotilla-controller-timer");
+                t.setDaemon(true);
+                return t;
+              });
+      fleet =
+          new FleetService(store, credentials, secrets, clock, settings, brokerUrl, broker != null);
+      dispatcher =
+          new Dispatcher(
+              store,
+              fleet::currentDeployments,
+              new DesiredStateSigner(secrets.signingKey()),
+              link,
+              clock,
+              dispatchThread,
+              settings.staleAfter(),
+              metrics);
+      fleet.attach(dispatcher, link);
+    } catch (RuntimeException e) {
+      if (startedLink != null) {
+        startedLink.close();
+      }
+      if (startedIngest != null) {
+        startedIngest.close();
+      }
+      if (startedBroker != null) {
+        startedBroker.close();
+      }
+      store.close();
+      throw e;
+    }
+  }
+
+  /** Starts the controller's core with its data in {@code settings.dataDir()}. */
+  public static Controller start(ControllerSettings settings, MeterRegistry registry, Clock clock) {
+    Controller c = new Controller(settings, registry, clock);
+    try {
+      c.startRunning();
+      return c;
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  private void startRunning() {
+    link.start(ingest::accept);
+    fleet.ensureAdminToken();
+    dispatcher.republish();
+    dispatcher.request();
+    long republish = settings.republishInterval().toMillis();
+    timers.scheduleWithFixedDelay(
+        () -> dispatcher.republish(), republish, republish, TimeUnit.MILLISECONDS);
+    long liveness = settings.livenessInterval().toMillis();
+    timers.scheduleWithFixedDelay(this::sweep, liveness, liveness, TimeUnit.MILLISECONDS);
+    LOG.info(
+        "controller.started data={} broker={} embedded={}",
+        settings.dataDir().toAbsolutePath(),
+        brokerUrl,
+        broker != null);
+  }
+
+  private void sweep() {
+    try {
+      var stale = store.markStale(fleet.now(), settings.staleAfter());
+      if (!stale.isEmpty()) {
+        LOG.info("liveness.unreachable count={} first={}", stale.size(), stale.get(0));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("liveness.sweep-failed reason={}", e.toString());
+    }
+  }
+
+  /** The fleet operations the API calls. */
+  public FleetService fleet() {
+    return fleet;
+  }
+
+  /** The URL of the broker the controller's own client uses. */
+  public String brokerUrl() {
+    return brokerUrl;
+  }
+
+  /** The embedded broker's port; -1 with an external broker. */
+  public int brokerPort() {
+    return broker == null ? -1 : broker.settings().port();
+  }
+
+  public ControllerSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public void close() {
+    if (timers != null) {
+      timers.shutdownNow();
+    }
+    if (dispatchThread != null) {
+      dispatchThread.shutdown();
+      try {
+        dispatchThread.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (dispatcher != null) {
+      dispatcher.close();
+    }
+    if (link != null) {
+      link.close();
+    }
+    if (ingest != null) {
+      ingest.close();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+    store.close();
+    LOG.info("controller.stopped");
+  }
+}

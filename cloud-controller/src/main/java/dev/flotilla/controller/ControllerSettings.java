@@ -1,0 +1,140 @@
+package dev.flotilla.controller;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The controller's settings, read once at start (see {@code docs/controller.md} for the keys).
+ *
+ * @param dataDir everything the controller keeps: store, signing key, broker data, secrets
+ * @param brokerHost the embedded broker's listen address
+ * @param brokerPort the embedded broker's port
+ * @param externalBrokerUrl when set, no broker is embedded and the controller connects here
+ * @param externalBrokerUsername the controller's user name on the external broker
+ * @param externalBrokerPassword its password
+ * @param advertisedBrokerUrl the URL enrolled nodes are told to connect to; null derives it from
+ *     the embedded broker's address (or the external URL)
+ * @param jdbcUrl the store; null for the SQLite file {@code controller.db} in the data directory
+ * @param staleAfter a node silent for longer is unreachable
+ * @param livenessInterval how often staleness is checked
+ * @param republishInterval how often unacknowledged desired states are published again
+ * @param maxPayloadBytes the largest message accepted from a node
+ */
+public record ControllerSettings(
+    Path dataDir,
+    String brokerHost,
+    int brokerPort,
+    @Nullable String externalBrokerUrl,
+    String externalBrokerUsername,
+    String externalBrokerPassword,
+    @Nullable String advertisedBrokerUrl,
+    @Nullable String jdbcUrl,
+    String jdbcUser,
+    String jdbcPassword,
+    Duration staleAfter,
+    Duration livenessInterval,
+    Duration republishInterval,
+    int maxPayloadBytes) {
+
+  public static final Path DEFAULT_DATA_DIR = Path.of("flotilla-data");
+  public static final int DEFAULT_BROKER_PORT = 1883;
+
+  public ControllerSettings {
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(brokerHost, "brokerHost");
+    Objects.requireNonNull(externalBrokerUsername, "externalBrokerUsername");
+    Objects.requireNonNull(externalBrokerPassword, "externalBrokerPassword");
+    Objects.requireNonNull(jdbcUser, "jdbcUser");
+    Objects.requireNonNull(jdbcPassword, "jdbcPassword");
+    Objects.requireNonNull(staleAfter, "staleAfter");
+    Objects.requireNonNull(livenessInterval, "livenessInterval");
+    Objects.requireNonNull(republishInterval, "republishInterval");
+    if (brokerPort < 1 || brokerPort > 65_535) {
+      throw new IllegalArgumentException(
+          "flotilla.broker.port must be 1..65535, was " + brokerPort);
+    }
+    if (maxPayloadBytes < 1024) {
+      throw new IllegalArgumentException("flotilla.ingest.max-payload-bytes must be at least 1024");
+    }
+  }
+
+  /** The defaults, with the data in {@code dataDir}. */
+  public static ControllerSettings defaults(Path dataDir) {
+    return new ControllerSettings(
+        dataDir,
+        "0.0.0.0",
+        DEFAULT_BROKER_PORT,
+        null,
+        "",
+        "",
+        null,
+        null,
+        "",
+        "",
+        Duration.ofMinutes(15),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(10),
+        256 * 1024);
+  }
+
+  public ControllerSettings withBrokerPort(int port) {
+    return new ControllerSettings(
+        dataDir,
+        brokerHost,
+        port,
+        externalBrokerUrl,
+        externalBrokerUsername,
+        externalBrokerPassword,
+        advertisedBrokerUrl,
+        jdbcUrl,
+        jdbcUser,
+        jdbcPassword,
+        staleAfter,
+        livenessInterval,
+        republishInterval,
+        maxPayloadBytes);
+  }
+
+  public ControllerSettings withBrokerHost(String host) {
+    return new ControllerSettings(
+        dataDir,
+        host,
+        brokerPort,
+        externalBrokerUrl,
+        externalBrokerUsername,
+        externalBrokerPassword,
+        advertisedBrokerUrl,
+        jdbcUrl,
+        jdbcUser,
+        jdbcPassword,
+        staleAfter,
+        livenessInterval,
+        republishInterval,
+        maxPayloadBytes);
+  }
+
+  public ControllerSettings withStaleAfter(Duration stale, Duration interval) {
+    return new ControllerSettings(
+        dataDir,
+        brokerHost,
+        brokerPort,
+        externalBrokerUrl,
+        externalBrokerUsername,
+        externalBrokerPassword,
+        advertisedBrokerUrl,
+        jdbcUrl,
+        jdbcUser,
+        jdbcPassword,
+        stale,
+        interval,
+        republishInterval,
+        maxPayloadBytes);
+  }
+
+  /** Whether the controller embeds its broker. */
+  public boolean embeddedBroker() {
+    return externalBrokerUrl == null || externalBrokerUrl.isBlank();
+  }
+}

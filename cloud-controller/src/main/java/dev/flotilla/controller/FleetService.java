@@ -1,0 +1,520 @@
+package dev.flotilla.controller;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flotilla.controller.dispatch.DesiredStateComposer;
+import dev.flotilla.controller.dispatch.Dispatcher;
+import dev.flotilla.controller.fleet.LabelRules;
+import dev.flotilla.controller.fleet.LabelSelector;
+import dev.flotilla.controller.manifest.DeploymentManifest;
+import dev.flotilla.controller.manifest.ManifestFormat;
+import dev.flotilla.controller.manifest.ManifestReader;
+import dev.flotilla.controller.manifest.ManifestWriter;
+import dev.flotilla.controller.model.Deployment;
+import dev.flotilla.controller.model.FleetEvent;
+import dev.flotilla.controller.model.InvalidInputException;
+import dev.flotilla.controller.model.Node;
+import dev.flotilla.controller.model.NodeState;
+import dev.flotilla.controller.model.WorkloadObservation;
+import dev.flotilla.controller.mqtt.ControllerLink;
+import dev.flotilla.controller.store.FleetStore;
+import dev.flotilla.controller.store.FleetStore.DeploymentRow;
+import dev.flotilla.protocol.NodeId;
+import dev.flotilla.protocol.SigningKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fleet operations behind the API: enrollment, nodes, deployments, events, tokens. Every change
+ * is stored first, then dispatch is asked to recompute.
+ *
+ * <p>Thread-safe. Input errors throw {@link InvalidInputException} (a 400 or 422), a missing object
+ * {@link NotFoundException} (404), a conflict {@link ConflictException} (409).
+ */
+public final class FleetService {
+  private static final Logger LOG = LoggerFactory.getLogger(FleetService.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern PROFILE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
+
+  /** How long an API call that changes placements waits for its dispatch before answering. */
+  private static final long DISPATCH_WAIT_SECONDS = 30;
+
+  private final FleetStore store;
+  private final StoreCredentials credentials;
+  private final ControllerSecrets secrets;
+  private final Clock clock;
+  private final ControllerSettings settings;
+  private final String linkBrokerUrl;
+  private final boolean embedded;
+  private final Map<String, Deployment> parsed = new ConcurrentHashMap<>();
+  private Dispatcher dispatcher;
+  private ControllerLink link;
+
+  /** The object asked for does not exist. */
+  public static final class NotFoundException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public NotFoundException(String message) {
+      super(message);
+    }
+  }
+
+  /** The change conflicts with what exists. */
+  public static final class ConflictException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public ConflictException(String message) {
+      super(message);
+    }
+  }
+
+  FleetService(
+      FleetStore store,
+      StoreCredentials credentials,
+      ControllerSecrets secrets,
+      Clock clock,
+      ControllerSettings settings,
+      String linkBrokerUrl,
+      boolean embedded) {
+    this.store = store;
+    this.credentials = credentials;
+    this.secrets = secrets;
+    this.clock = clock;
+    this.settings = settings;
+    this.linkBrokerUrl = linkBrokerUrl;
+    this.embedded = embedded;
+  }
+
+  void attach(Dispatcher dispatcher, ControllerLink link) {
+    this.dispatcher = dispatcher;
+    this.link = link;
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  public FleetStore store() {
+    return store;
+  }
+
+  // ---- tokens -------------------------------------------------------------------------------
+
+  /** A token as handed out: the secret is shown once and never stored. */
+  public record IssuedToken(String id, String token, String role, Instant expiresAt) {}
+
+  /** Writes a first admin token to {@code admin-token} in the data directory, once. */
+  void ensureAdminToken() {
+    if (!store.apiTokens().isEmpty()) {
+      return;
+    }
+    Path file = settings.dataDir().resolve("admin-token");
+    try {
+      Files.deleteIfExists(file);
+      IssuedToken t = createApiToken(Role.ADMIN, "first admin token", null);
+      ControllerSecrets.writeSecret(file, t.token() + "\n");
+      LOG.info("controller.admin-token file={}", file.toAbsolutePath());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write the first admin token to " + file, e);
+    }
+  }
+
+  public IssuedToken createApiToken(Role role, String description, @Nullable Duration ttl) {
+    checkDescription(description);
+    String secret = Tokens.API_PREFIX + ControllerSecrets.randomSecret();
+    String id = ControllerSecrets.randomId();
+    Instant now = clock.instant();
+    Instant expires = ttl == null ? null : now.plus(ttl);
+    store.createApiToken(
+        new FleetStore.ApiToken(id, role.name(), description, now, expires), Tokens.sha256(secret));
+    return new IssuedToken(id, secret, role.name(), expires);
+  }
+
+  /** The role of a presented API token; empty when unknown or expired. */
+  public Optional<Role> authenticate(String token) {
+    if (token == null || !token.startsWith(Tokens.API_PREFIX)) {
+      return Optional.empty();
+    }
+    return store
+        .apiTokenByHash(Tokens.sha256(token))
+        .filter(t -> t.expiresAt() == null || t.expiresAt().isAfter(clock.instant()))
+        .map(t -> Role.valueOf(t.role()));
+  }
+
+  public IssuedToken createEnrollmentToken(String description, int maxUses, Duration ttl) {
+    checkDescription(description);
+    if (maxUses < 1 || maxUses > 1_000_000) {
+      throw new InvalidInputException("maxUses", "must be 1 to 1000000, was " + maxUses);
+    }
+    if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(365)) > 0) {
+      throw new InvalidInputException("ttl", "must be more than 0 and at most 365 days");
+    }
+    String secret = Tokens.BOOTSTRAP_PREFIX + ControllerSecrets.randomSecret();
+    String id = ControllerSecrets.randomId();
+    Instant now = clock.instant();
+    store.createEnrollmentToken(
+        new FleetStore.EnrollmentToken(id, description, maxUses, 0, now, now.plus(ttl)),
+        Tokens.sha256(secret));
+    return new IssuedToken(id, secret, "BOOTSTRAP", now.plus(ttl));
+  }
+
+  private static void checkDescription(String description) {
+    if (description == null || description.length() > 256) {
+      throw new InvalidInputException("description", "must be at most 256 characters");
+    }
+  }
+
+  // ---- enrollment ---------------------------------------------------------------------------
+
+  /** What a node gets back from enrollment: everything its agent configuration needs. */
+  public record Enrollment(
+      String nodeId,
+      String brokerUrl,
+      String username,
+      String password,
+      String controllerPublicKey,
+      String keyId) {}
+
+  /**
+   * Enrolls a node with a bootstrap token.
+   *
+   * @param requestHost the host name the node reached the API on; the broker URL it is given uses
+   *     it when no advertised URL is configured and the broker listens on every address
+   */
+  public Enrollment enroll(
+      String token,
+      String nodeId,
+      @Nullable Map<String, String> labels,
+      @Nullable String profile,
+      String requestHost) {
+    if (!NodeId.isValid(nodeId)) {
+      throw new InvalidInputException(
+          "nodeId",
+          "'"
+              + shorten(String.valueOf(nodeId))
+              + "' is invalid: 1 to 63 characters of a-z, 0-9 and '-', starting with a letter or"
+              + " digit");
+    }
+    SortedMap<String, String> l = new TreeMap<>(labels == null ? Map.of() : labels);
+    LabelRules.validate("labels", l);
+    String p = profile == null || profile.isEmpty() ? "generic" : profile;
+    if (!PROFILE.matcher(p).matches()) {
+      throw new InvalidInputException(
+          "profile", "must be 1 to 128 characters of a-z, 0-9, '.', '_' and '-'");
+    }
+    String password = ControllerSecrets.randomSecret();
+    FleetStore.EnrollOutcome outcome =
+        store.enroll(
+            Tokens.sha256(token == null ? "" : token),
+            new NodeId(nodeId),
+            p,
+            l,
+            Tokens.sha256(password),
+            clock.instant());
+    switch (outcome) {
+      case TOKEN_REFUSED -> throw new TokenRefusedException();
+      case NODE_EXISTS ->
+          throw new ConflictException(
+              "node "
+                  + nodeId
+                  + " is already enrolled; delete it first to enroll it again with new"
+                  + " credentials");
+      case ENROLLED -> {}
+    }
+    credentials.refresh();
+    LOG.info("enroll.done node={} profile={} labels={}", nodeId, p, l);
+    dispatcher.request();
+    var key = secrets.signingKey().getPublic();
+    return new Enrollment(
+        nodeId,
+        advertisedBrokerUrl(requestHost),
+        nodeId,
+        password,
+        SigningKeys.encodePublic(key),
+        SigningKeys.keyId(key));
+  }
+
+  /** The bootstrap token was unknown, expired or used up (a 401 without detail). */
+  public static final class TokenRefusedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public TokenRefusedException() {
+      super("the bootstrap token is unknown, expired or used up");
+    }
+  }
+
+  private String advertisedBrokerUrl(String requestHost) {
+    if (settings.advertisedBrokerUrl() != null) {
+      return settings.advertisedBrokerUrl();
+    }
+    if (!embedded) {
+      return linkBrokerUrl;
+    }
+    String host = settings.brokerHost();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = requestHost == null || requestHost.isBlank() ? "localhost" : requestHost;
+    }
+    int port = URIPort.of(linkBrokerUrl);
+    return "tcp://" + host + ":" + port;
+  }
+
+  // ---- nodes --------------------------------------------------------------------------------
+
+  /** A page of nodes; {@code next} is the continue token, empty on the last page. */
+  public record NodePage(List<Node> nodes, String next) {}
+
+  public NodePage nodes(
+      LabelSelector selector, @Nullable NodeState state, int limit, String after) {
+    if (limit < 1 || limit > 1000) {
+      throw new InvalidInputException("limit", "must be 1 to 1000, was " + limit);
+    }
+    List<Node> out = new ArrayList<>();
+    String cursor = after == null ? "" : after;
+    while (out.size() < limit) {
+      List<Node> chunk = store.nodes(cursor, Math.max(limit, 500));
+      if (chunk.isEmpty()) {
+        return new NodePage(out, "");
+      }
+      for (Node n : chunk) {
+        cursor = n.id().value();
+        if (selector.matches(n.labels()) && (state == null || n.state() == state)) {
+          out.add(n);
+          if (out.size() == limit) {
+            return new NodePage(out, cursor);
+          }
+        }
+      }
+    }
+    return new NodePage(out, cursor);
+  }
+
+  public Node node(String id) {
+    return store.node(nodeId(id)).orElseThrow(() -> new NotFoundException("no node " + id));
+  }
+
+  public List<WorkloadObservation> workloads(String id) {
+    return store.workloads(node(id).id());
+  }
+
+  /**
+   * Changes a node's labels: {@code set} adds or replaces, a null value removes the key.
+   *
+   * @return the node after the change
+   */
+  public Node label(String id, Map<String, @Nullable String> changes) {
+    Node node = node(id);
+    SortedMap<String, String> labels = new TreeMap<>(node.labels());
+    for (Map.Entry<String, @Nullable String> e : changes.entrySet()) {
+      if (e.getValue() == null) {
+        labels.remove(e.getKey());
+      } else {
+        labels.put(e.getKey(), e.getValue());
+      }
+    }
+    LabelRules.validate("labels", labels);
+    store.setLabels(node.id(), labels);
+    awaitDispatch();
+    return node(id);
+  }
+
+  public Node cordon(String id, boolean cordoned) {
+    Node node = node(id);
+    store.setCordoned(node.id(), cordoned);
+    awaitDispatch();
+    return node(id);
+  }
+
+  /** Deletes the node: its credentials stop working and its retained desired state is cleared. */
+  public void deleteNode(String id) {
+    NodeId node = node(id).id();
+    store.deleteNode(node);
+    credentials.refresh();
+    link.clearDesired(node);
+    LOG.info("node.deleted node={}", node);
+  }
+
+  public Map<NodeState, Long> summary() {
+    return store.countByState();
+  }
+
+  private static NodeId nodeId(String id) {
+    if (!NodeId.isValid(id)) {
+      throw new NotFoundException("no node " + shorten(String.valueOf(id)));
+    }
+    return new NodeId(id);
+  }
+
+  // ---- deployments --------------------------------------------------------------------------
+
+  /** What applying a manifest did. */
+  public record Applied(
+      Deployment deployment, boolean created, boolean newRevision, int nodesChanged) {}
+
+  public Applied apply(String text, ManifestFormat format) {
+    DeploymentManifest m = ManifestReader.read(text, format);
+    String manifest = json(ManifestWriter.toDocument(m));
+    FleetStore.PutResult put =
+        store.putDeployment(
+            m.name(), manifest, DesiredStateComposer.templateHash(m.template()), clock.instant());
+    Dispatcher.Report report = awaitDispatch();
+    LOG.info(
+        "deployment.applied name={} revision={} created={} new_revision={}",
+        m.name(),
+        put.deployment().revision(),
+        put.created(),
+        put.newRevision());
+    return new Applied(
+        toDeployment(put.deployment()),
+        put.created(),
+        put.newRevision(),
+        report == null ? -1 : report.changed());
+  }
+
+  public Deployment deployment(String name) {
+    return store
+        .deployment(name)
+        .map(this::toDeployment)
+        .orElseThrow(() -> new NotFoundException("no deployment " + shorten(name)));
+  }
+
+  /** The canonical manifest of a deployment. */
+  public Map<String, Object> manifest(String name) {
+    DeploymentRow row =
+        store
+            .deployment(name)
+            .orElseThrow(() -> new NotFoundException("no deployment " + shorten(name)));
+    return ManifestWriter.toDocument(ManifestReader.read(row.manifest(), ManifestFormat.JSON));
+  }
+
+  public List<Deployment> deployments() {
+    return currentDeployments();
+  }
+
+  List<Deployment> currentDeployments() {
+    List<Deployment> out = new ArrayList<>();
+    for (DeploymentRow row : store.deployments()) {
+      out.add(toDeployment(row));
+    }
+    return out;
+  }
+
+  private Deployment toDeployment(DeploymentRow row) {
+    String key = row.name() + "/" + row.revision() + "/" + row.manifest().hashCode();
+    Deployment cached = parsed.get(key);
+    if (cached != null && cached.createdAt().equals(row.createdAt())) {
+      return cached;
+    }
+    DeploymentManifest m = ManifestReader.read(row.manifest(), ManifestFormat.JSON);
+    Deployment d =
+        new Deployment(row.name(), row.revision(), m.selector(), m.template(), row.createdAt());
+    if (parsed.size() > 10_000) {
+      parsed.clear();
+    }
+    parsed.put(key, d);
+    return d;
+  }
+
+  public void deleteDeployment(String name) {
+    if (!store.deleteDeployment(name)) {
+      throw new NotFoundException("no deployment " + shorten(name));
+    }
+    LOG.info("deployment.deleted name={}", name);
+    awaitDispatch();
+  }
+
+  /** One revision of a deployment. */
+  public record Revision(
+      int revision, String templateHash, Map<String, Object> manifest, Instant createdAt) {}
+
+  public List<Revision> revisions(String name) {
+    deployment(name);
+    List<Revision> out = new ArrayList<>();
+    for (FleetStore.RevisionRow r : store.revisions(name)) {
+      out.add(
+          new Revision(
+              r.revision(),
+              r.templateHash(),
+              ManifestWriter.toDocument(ManifestReader.read(r.manifest(), ManifestFormat.JSON)),
+              r.createdAt()));
+    }
+    return out;
+  }
+
+  /** How many nodes a deployment's selector matches, and the states they are in. */
+  public Map<String, Long> deploymentNodes(Deployment d) {
+    Map<String, Long> out = new TreeMap<>();
+    for (Node n : store.allNodes()) {
+      if (d.selector().matches(n.labels())) {
+        out.merge(n.state().name(), 1L, Long::sum);
+      }
+    }
+    return out;
+  }
+
+  // ---- events -------------------------------------------------------------------------------
+
+  public List<FleetEvent> events(
+      @Nullable String node, @Nullable String deployment, long after, int limit) {
+    if (limit < 1 || limit > 1000) {
+      throw new InvalidInputException("limit", "must be 1 to 1000, was " + limit);
+    }
+    if (after < 0) {
+      throw new InvalidInputException("after", "must be 0 or more");
+    }
+    return store.events(node, deployment, after, limit);
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private Dispatcher.@Nullable Report awaitDispatch() {
+    try {
+      return dispatcher.request().get(DISPATCH_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("dispatch.slow waited_s={}", DISPATCH_WAIT_SECONDS);
+      return null;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("dispatch failed: " + e.getCause().getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  private static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+
+  static String shorten(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 79) + "…";
+  }
+
+  /** The port of a {@code tcp://host:port} URL. */
+  private static final class URIPort {
+    static int of(String url) {
+      int colon = url.lastIndexOf(':');
+      return Integer.parseInt(url.substring(colon + 1).replace("/", ""));
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package dev.flotilla.controller.api;
+
+/**
+ * The body of every 4xx and 5xx answer.
+ *
+ * @param error a stable code: {@code invalid}, {@code unauthorized}, {@code forbidden}, {@code
+ *     not_found}, {@code conflict}, {@code too_large}, {@code internal}
+ * @param field the input field at fault (a path such as {@code spec.template.image}); empty when
+ *     none
+ * @param rule what the field must be; empty when there is no field
+ * @param message one sentence for a person
+ */
+public record ApiError(String error, String field, String rule, String message) {
+  static ApiError of(String error, String message) {
+    return new ApiError(error, "", "", message);
+  }
+}

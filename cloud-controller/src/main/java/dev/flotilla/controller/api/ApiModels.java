@@ -1,0 +1,158 @@
+package dev.flotilla.controller.api;
+
+import dev.flotilla.controller.FleetService;
+import dev.flotilla.controller.model.Deployment;
+import dev.flotilla.controller.model.FleetEvent;
+import dev.flotilla.controller.model.Node;
+import dev.flotilla.controller.model.WorkloadObservation;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** The JSON shapes of the API. Times are ISO-8601 strings in UTC. */
+final class ApiModels {
+  private ApiModels() {}
+
+  static @Nullable String time(@Nullable Instant at) {
+    return at == null ? null : at.toString();
+  }
+
+  /** A node in lists and on its own. */
+  record NodeView(
+      String id,
+      String state,
+      String stateSince,
+      String presence,
+      @Nullable String lastSeenAt,
+      boolean cordoned,
+      String profile,
+      Map<String, String> labels,
+      String agentVersion,
+      long desiredGeneration,
+      long observedGeneration,
+      String enrolledAt,
+      Node.Usage usage,
+      @Nullable List<WorkloadView> workloads) {
+    static NodeView of(Node n, @Nullable List<WorkloadObservation> workloads) {
+      return new NodeView(
+          n.id().value(),
+          n.state().name(),
+          time(n.stateSince()),
+          n.presence().name(),
+          time(n.lastSeenAt()),
+          n.cordoned(),
+          n.profile(),
+          n.labels(),
+          n.agentVersion(),
+          n.desiredGeneration(),
+          n.observedGeneration(),
+          time(n.enrolledAt()),
+          n.usage(),
+          workloads == null ? null : workloads.stream().map(WorkloadView::of).toList());
+    }
+  }
+
+  /** A workload as its node reported it. */
+  record WorkloadView(
+      String name,
+      String revision,
+      String state,
+      String health,
+      long restartCount,
+      String message,
+      @Nullable String since) {
+    static WorkloadView of(WorkloadObservation w) {
+      return new WorkloadView(
+          w.name(),
+          w.revision(),
+          w.state(),
+          w.health(),
+          w.restartCount(),
+          w.message(),
+          time(w.since()));
+    }
+  }
+
+  /** A page of nodes; pass {@code continue} back to get the next page. */
+  record NodeList(List<NodeView> items, @Nullable String continueToken) {}
+
+  /** A deployment with where it stands. */
+  record DeploymentView(
+      String name,
+      int revision,
+      String selector,
+      String image,
+      String createdAt,
+      Map<String, Long> nodes) {
+    static DeploymentView of(Deployment d, Map<String, Long> nodes) {
+      return new DeploymentView(
+          d.name(),
+          d.revision(),
+          d.selector().toString(),
+          d.template().image(),
+          time(d.createdAt()),
+          nodes);
+    }
+  }
+
+  /** What applying a manifest did. */
+  record AppliedView(
+      DeploymentView deployment, boolean created, boolean newRevision, int nodesChanged) {}
+
+  record RevisionView(
+      int revision, String templateHash, String createdAt, Map<String, Object> manifest) {
+    static RevisionView of(FleetService.Revision r) {
+      return new RevisionView(r.revision(), r.templateHash(), time(r.createdAt()), r.manifest());
+    }
+  }
+
+  /** An event; {@code node} is empty for the controller's own. */
+  record EventView(
+      long order,
+      String node,
+      long sequence,
+      String at,
+      String receivedAt,
+      String severity,
+      String type,
+      String workload,
+      long generation,
+      String message,
+      Map<String, String> attributes) {
+    static EventView of(FleetEvent e) {
+      return new EventView(
+          e.order(),
+          e.node(),
+          e.sequence(),
+          time(e.at()),
+          time(e.receivedAt()),
+          e.severity(),
+          e.type(),
+          e.workload(),
+          e.generation(),
+          e.message(),
+          e.attributes());
+    }
+  }
+
+  /** A page of events; pass {@code next} as {@code after} for the following page. */
+  record EventList(List<EventView> items, long next) {}
+
+  record Summary(long total, Map<String, Long> byState, long deployments) {}
+
+  // ---- request bodies -------------------------------------------------------------------------
+
+  record EnrollRequest(
+      String token,
+      String nodeId,
+      @Nullable Map<String, String> labels,
+      @Nullable String profile) {}
+
+  record LabelRequest(Map<String, @Nullable String> labels) {}
+
+  record TokenRequest(String role, @Nullable String description, @Nullable String ttl) {}
+
+  record EnrollmentTokenRequest(
+      @Nullable String description, @Nullable Integer maxUses, @Nullable String ttl) {}
+}

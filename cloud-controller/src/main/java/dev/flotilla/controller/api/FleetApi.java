@@ -1,0 +1,308 @@
+package dev.flotilla.controller.api;
+
+import dev.flotilla.controller.Controller;
+import dev.flotilla.controller.FleetService;
+import dev.flotilla.controller.Role;
+import dev.flotilla.controller.api.ApiModels.AppliedView;
+import dev.flotilla.controller.api.ApiModels.DeploymentView;
+import dev.flotilla.controller.api.ApiModels.EnrollRequest;
+import dev.flotilla.controller.api.ApiModels.EnrollmentTokenRequest;
+import dev.flotilla.controller.api.ApiModels.EventList;
+import dev.flotilla.controller.api.ApiModels.EventView;
+import dev.flotilla.controller.api.ApiModels.LabelRequest;
+import dev.flotilla.controller.api.ApiModels.NodeList;
+import dev.flotilla.controller.api.ApiModels.NodeView;
+import dev.flotilla.controller.api.ApiModels.RevisionView;
+import dev.flotilla.controller.api.ApiModels.Summary;
+import dev.flotilla.controller.api.ApiModels.TokenRequest;
+import dev.flotilla.controller.fleet.LabelSelector;
+import dev.flotilla.controller.manifest.ManifestFormat;
+import dev.flotilla.controller.model.Deployment;
+import dev.flotilla.controller.model.FleetEvent;
+import dev.flotilla.controller.model.InvalidInputException;
+import dev.flotilla.controller.model.Node;
+import dev.flotilla.controller.model.NodeState;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The fleet API, version 1: nodes, deployments, events, enrollment and tokens. */
+@io.micronaut.http.annotation.Controller("/api/v1")
+@ExecuteOn(TaskExecutors.BLOCKING)
+final class FleetApi {
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(s|m|h|d)");
+  private static final String YAML = "application/yaml";
+
+  private final FleetService fleet;
+
+  FleetApi(Controller controller) {
+    this.fleet = controller.fleet();
+  }
+
+  // ---- nodes --------------------------------------------------------------------------------
+
+  @Tag(name = "nodes")
+  @Operation(summary = "List nodes, paged, filtered by a label selector and a state")
+  @Get("/nodes")
+  NodeList nodes(
+      @QueryValue(defaultValue = "") String labelSelector,
+      @QueryValue(defaultValue = "") String state,
+      @QueryValue(defaultValue = "100") int limit,
+      @QueryValue(value = "continue", defaultValue = "") String continueToken) {
+    NodeState s = null;
+    if (!state.isEmpty()) {
+      try {
+        s = NodeState.valueOf(state.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException(
+            "state", "must be one of " + java.util.Arrays.toString(NodeState.values()));
+      }
+    }
+    FleetService.NodePage page =
+        fleet.nodes(LabelSelector.parse(labelSelector), s, limit, continueToken);
+    return new NodeList(
+        page.nodes().stream().map(n -> NodeView.of(n, null)).toList(),
+        page.next().isEmpty() ? null : page.next());
+  }
+
+  @Tag(name = "nodes")
+  @Operation(summary = "One node with the workloads it reported")
+  @Get("/nodes/{id}")
+  NodeView node(@PathVariable String id) {
+    Node n = fleet.node(id);
+    return NodeView.of(n, fleet.workloads(id));
+  }
+
+  @Tag(name = "nodes")
+  @Operation(summary = "Add, change or (with null) remove labels of a node")
+  @Patch(value = "/nodes/{id}/labels", consumes = MediaType.APPLICATION_JSON)
+  NodeView label(@PathVariable String id, @Body String body) {
+    LabelRequest request = JsonBodies.read(body, LabelRequest.class);
+    if (request.labels() == null) {
+      throw new InvalidInputException("labels", "is required: an object of label changes");
+    }
+    return NodeView.of(fleet.label(id, request.labels()), null);
+  }
+
+  @Tag(name = "nodes")
+  @Operation(summary = "Cordon a node: it keeps what it runs and receives nothing new")
+  @Post("/nodes/{id}/cordon")
+  NodeView cordon(@PathVariable String id) {
+    return NodeView.of(fleet.cordon(id, true), null);
+  }
+
+  @Tag(name = "nodes")
+  @Operation(summary = "Uncordon a node")
+  @Post("/nodes/{id}/uncordon")
+  NodeView uncordon(@PathVariable String id) {
+    return NodeView.of(fleet.cordon(id, false), null);
+  }
+
+  @Tag(name = "nodes")
+  @Operation(summary = "Delete a node: its credentials stop working, its desired state is cleared")
+  @Delete("/nodes/{id}")
+  HttpResponse<Void> deleteNode(@PathVariable String id) {
+    fleet.deleteNode(id);
+    return HttpResponse.noContent();
+  }
+
+  // ---- deployments --------------------------------------------------------------------------
+
+  @Tag(name = "deployments")
+  @Operation(summary = "Create or replace a deployment from a YAML or JSON manifest")
+  @Post("/deployments")
+  @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml"})
+  HttpResponse<AppliedView> apply(HttpRequest<?> request, @Body String body) {
+    FleetService.Applied applied = fleet.apply(body, format(request));
+    AppliedView view =
+        new AppliedView(
+            view(applied.deployment()),
+            applied.created(),
+            applied.newRevision(),
+            applied.nodesChanged());
+    return HttpResponse.status(applied.created() ? HttpStatus.CREATED : HttpStatus.OK).body(view);
+  }
+
+  @Tag(name = "deployments")
+  @Operation(summary = "Replace a deployment; the manifest's metadata.name must match the path")
+  @Put("/deployments/{name}")
+  @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml"})
+  HttpResponse<AppliedView> replace(
+      HttpRequest<?> request, @PathVariable String name, @Body String body) {
+    ManifestFormat format = format(request);
+    String manifestName = dev.flotilla.controller.manifest.ManifestReader.read(body, format).name();
+    if (!manifestName.equals(name)) {
+      throw new InvalidInputException(
+          "metadata.name", "must be '" + name + "' as in the path, was '" + manifestName + "'");
+    }
+    return apply(request, body);
+  }
+
+  private static ManifestFormat format(HttpRequest<?> request) {
+    return ManifestFormat.fromContentType(
+        request.getContentType().map(MediaType::getName).orElse(""));
+  }
+
+  @Tag(name = "deployments")
+  @Operation(summary = "List deployments with the states of the nodes they select")
+  @Get("/deployments")
+  List<DeploymentView> deployments() {
+    return fleet.deployments().stream().map(this::view).toList();
+  }
+
+  @Tag(name = "deployments")
+  @Operation(summary = "One deployment")
+  @Get("/deployments/{name}")
+  DeploymentView deployment(@PathVariable String name) {
+    return view(fleet.deployment(name));
+  }
+
+  @Tag(name = "deployments")
+  @Operation(summary = "A deployment's canonical manifest, as JSON or YAML by the Accept header")
+  @Get(
+      value = "/deployments/{name}/manifest",
+      produces = {MediaType.APPLICATION_JSON, YAML})
+  HttpResponse<?> manifest(
+      @PathVariable String name, @Header(value = "Accept", defaultValue = "") String accept) {
+    Map<String, Object> doc = fleet.manifest(name);
+    if (accept.contains("yaml")) {
+      return HttpResponse.ok(new org.yaml.snakeyaml.Yaml().dump(doc))
+          .contentType(MediaType.of(YAML));
+    }
+    return HttpResponse.ok(doc).contentType(MediaType.APPLICATION_JSON_TYPE);
+  }
+
+  @Tag(name = "deployments")
+  @Operation(summary = "Every revision of a deployment, oldest first")
+  @Get("/deployments/{name}/revisions")
+  List<RevisionView> revisions(@PathVariable String name) {
+    return fleet.revisions(name).stream().map(RevisionView::of).toList();
+  }
+
+  @Tag(name = "deployments")
+  @Operation(summary = "Delete a deployment: its workload leaves every node")
+  @Delete("/deployments/{name}")
+  HttpResponse<Void> deleteDeployment(@PathVariable String name) {
+    fleet.deleteDeployment(name);
+    return HttpResponse.noContent();
+  }
+
+  private DeploymentView view(Deployment d) {
+    return DeploymentView.of(d, fleet.deploymentNodes(d));
+  }
+
+  // ---- events and summary -------------------------------------------------------------------
+
+  @Tag(name = "events")
+  @Operation(summary = "Events in the order they were stored, filtered by node or deployment")
+  @Get("/events")
+  EventList events(
+      @QueryValue(defaultValue = "") String node,
+      @QueryValue(defaultValue = "") String deployment,
+      @QueryValue(defaultValue = "0") long after,
+      @QueryValue(defaultValue = "100") int limit) {
+    List<FleetEvent> events =
+        fleet.events(
+            node.isEmpty() ? null : node, deployment.isEmpty() ? null : deployment, after, limit);
+    long next = events.isEmpty() ? after : events.get(events.size() - 1).order();
+    return new EventList(events.stream().map(EventView::of).toList(), next);
+  }
+
+  @Tag(name = "fleet")
+  @Operation(summary = "Node counts by state and the number of deployments")
+  @Get("/fleet/summary")
+  Summary summary() {
+    Map<NodeState, Long> counts = fleet.summary();
+    Map<String, Long> byState = new TreeMap<>();
+    long total = 0;
+    for (Map.Entry<NodeState, Long> e : counts.entrySet()) {
+      byState.put(e.getKey().name(), e.getValue());
+      total += e.getValue();
+    }
+    return new Summary(total, byState, fleet.deployments().size());
+  }
+
+  // ---- enrollment and tokens ----------------------------------------------------------------
+
+  @Tag(name = "enrollment")
+  @Operation(
+      summary = "Enroll a node with a bootstrap token",
+      description = "Answers the node's MQTT credentials, the broker URL and the controller's key.")
+  @Post(value = "/enroll", consumes = MediaType.APPLICATION_JSON)
+  FleetService.Enrollment enroll(HttpRequest<?> request, @Body String body) {
+    EnrollRequest r = JsonBodies.read(body, EnrollRequest.class);
+    if (r.token() == null || r.token().isEmpty()) {
+      throw new InvalidInputException("token", "is required: the bootstrap token");
+    }
+    if (r.nodeId() == null) {
+      throw new InvalidInputException("nodeId", "is required");
+    }
+    String host = request.getHeaders().get("Host");
+    String hostName = host == null ? "" : host.replaceFirst(":\\d+$", "");
+    return fleet.enroll(r.token(), r.nodeId(), r.labels(), r.profile(), hostName);
+  }
+
+  @Tag(name = "tokens")
+  @Operation(summary = "Create an API token (ADMIN or VIEWER); the secret is shown once")
+  @Post(value = "/tokens", consumes = MediaType.APPLICATION_JSON)
+  HttpResponse<FleetService.IssuedToken> createToken(@Body String body) {
+    TokenRequest r = JsonBodies.read(body, TokenRequest.class);
+    Role role;
+    try {
+      role = Role.valueOf(String.valueOf(r.role()).toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("role", "must be ADMIN or VIEWER");
+    }
+    Duration ttl = r.ttl() == null ? null : duration("ttl", r.ttl());
+    return HttpResponse.created(
+        fleet.createApiToken(role, r.description() == null ? "" : r.description(), ttl));
+  }
+
+  @Tag(name = "tokens")
+  @Operation(summary = "Create a bootstrap token for enrollment; the secret is shown once")
+  @Post(value = "/enrollment-tokens", consumes = MediaType.APPLICATION_JSON)
+  HttpResponse<FleetService.IssuedToken> createEnrollmentToken(@Body String body) {
+    EnrollmentTokenRequest r = JsonBodies.read(body, EnrollmentTokenRequest.class);
+    return HttpResponse.created(
+        fleet.createEnrollmentToken(
+            r.description() == null ? "" : r.description(),
+            r.maxUses() == null ? 1 : r.maxUses(),
+            r.ttl() == null ? Duration.ofHours(24) : duration("ttl", r.ttl())));
+  }
+
+  static Duration duration(String field, String text) {
+    Matcher m = DURATION.matcher(text);
+    if (!m.matches()) {
+      throw new InvalidInputException(field, "must be a duration such as 30m, 24h or 7d");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
+    };
+  }
+}

@@ -1,0 +1,24 @@
+package dev.flotilla.controller.model;
+
+import dev.flotilla.controller.fleet.LabelSelector;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A deployment at its current revision, as dispatch and placement read it.
+ *
+ * @param createdAt orders deployments on a node: the older one wins a conflict
+ */
+public record Deployment(
+    String name,
+    int revision,
+    LabelSelector selector,
+    WorkloadTemplate template,
+    Instant createdAt) {
+  public Deployment {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(selector, "selector");
+    Objects.requireNonNull(template, "template");
+    Objects.requireNonNull(createdAt, "createdAt");
+  }
+}

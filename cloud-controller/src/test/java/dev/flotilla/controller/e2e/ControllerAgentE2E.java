@@ -1,0 +1,187 @@
+package dev.flotilla.controller.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flotilla.agent.Agent;
+import dev.flotilla.agent.config.AgentConfig;
+import dev.flotilla.agent.model.Labels;
+import dev.flotilla.agent.testing.TestPodman;
+import dev.flotilla.controller.testing.ControllerHarness;
+import dev.flotilla.controller.testing.ControllerHarness.Answer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The controller and the real agent on real Podman: enroll, apply, update, delete; and a controller
+ * restart on the same data directory.
+ */
+class ControllerAgentE2E {
+  private static final Duration CONVERGE = Duration.ofSeconds(90);
+  private static final String YAML = "application/yaml";
+  private static final String NODE = "gw-ctl-e2e";
+
+  @TempDir Path dir;
+  TestPodman podman;
+  ControllerHarness controller;
+  Agent agent;
+
+  @BeforeEach
+  void start() {
+    podman = TestPodman.start();
+    podman.removeAllWithLabel(Labels.WORKLOAD);
+    controller = ControllerHarness.start(dir.resolve("controller"));
+  }
+
+  @AfterEach
+  void stop() {
+    if (agent != null) {
+      agent.close();
+    }
+    if (controller != null) {
+      controller.close();
+    }
+    podman.removeAllWithLabel(Labels.WORKLOAD);
+  }
+
+  /** Enrolls the node through the API and starts the real agent with what enrollment answered. */
+  private void enrollAndStartAgent() {
+    JsonNode e = controller.enroll(NODE, "{\"site\":\"north\"}");
+    Properties p = new Properties();
+    p.setProperty("node.id", NODE);
+    p.setProperty("broker.url", e.get("brokerUrl").asText());
+    p.setProperty("broker.password", e.get("password").asText());
+    p.setProperty("controller.public-key", e.get("controllerPublicKey").asText());
+    p.setProperty("podman.socket", podman.socket().toString());
+    p.setProperty("data.dir", dir.resolve("agent").toString());
+    p.setProperty("reconcile.interval", "2s");
+    p.setProperty("link.reconnect-min", "200ms");
+    p.setProperty("link.reconnect-max", "1s");
+    p.setProperty("link.will-delay", "1s");
+    agent = Agent.start(AgentConfig.from(p, Map.of(), "e2e"), Clock.systemUTC());
+  }
+
+  private static String manifest(String image) {
+    return """
+    apiVersion: flotilla.dev/v1
+    kind: Deployment
+    metadata:
+      name: sensor
+    spec:
+      selector:
+        matchLabels: {site: north}
+      template:
+        image: %s
+        command: [/bin/sh, -c, "trap 'exit 0' TERM; sleep 3600 & wait"]
+        healthCheck:
+          exec: {command: [/bin/true]}
+          periodSeconds: 1
+    """
+        .formatted(image);
+  }
+
+  private List<String> sensorContainers() {
+    String out =
+        podman.podman("ps", "--filter", "label=flotilla.workload=sensor", "--format", "{{.Image}}");
+    return out.isBlank() ? List.of() : List.of(out.strip().split("\n"));
+  }
+
+  private JsonNode sensorOnNode() {
+    for (JsonNode w : controller.get("/api/v1/nodes/" + NODE).json().get("workloads")) {
+      if (w.get("name").asText().equals("sensor")) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  private boolean runningHealthy(String revision) {
+    JsonNode w = sensorOnNode();
+    return w != null
+        && w.get("revision").asText().equals(revision)
+        && w.get("state").asText().equals("RUNNING")
+        && w.get("health").asText().equals("HEALTHY");
+  }
+
+  @Test
+  void anEnrolledNodeRunsADeploymentThenItsNewImageThenNothingOnceItIsDeleted() {
+    enrollAndStartAgent();
+    String v1 = podman.busyboxImage();
+    String v2 = "localhost/flotilla-test/busybox:2";
+    podman.podman("tag", v1, v2);
+
+    Answer applied = controller.post("/api/v1/deployments", YAML, manifest(v1));
+    assertEquals(201, applied.status(), applied.toString());
+    await().atMost(CONVERGE).until(() -> runningHealthy("1"));
+    assertEquals(List.of(v1), sensorContainers());
+    await()
+        .atMost(CONVERGE)
+        .until(
+            () ->
+                controller
+                    .get("/api/v1/nodes/" + NODE)
+                    .json()
+                    .get("state")
+                    .asText()
+                    .equals("READY"));
+
+    Answer updated = controller.post("/api/v1/deployments", YAML, manifest(v2));
+    assertEquals(2, updated.json().get("deployment").get("revision").asInt(), updated.toString());
+    await().atMost(CONVERGE).until(() -> runningHealthy("2"));
+    await().atMost(CONVERGE).until(() -> sensorContainers().equals(List.of(v2)));
+
+    assertEquals(204, controller.delete("/api/v1/deployments/sensor").status());
+    await().atMost(CONVERGE).until(() -> sensorContainers().isEmpty());
+    await().atMost(CONVERGE).until(() -> sensorOnNode() == null);
+  }
+
+  @Test
+  void aRestartedControllerKeepsItsFleetKeyAndGenerationsAndDispatchesNothingNeedlessly() {
+    enrollAndStartAgent();
+    controller.post("/api/v1/deployments", YAML, manifest(podman.busyboxImage()));
+    await().atMost(CONVERGE).until(() -> runningHealthy("1"));
+    JsonNode before = controller.get("/api/v1/nodes/" + NODE).json();
+    long generation = before.get("desiredGeneration").asLong();
+
+    controller.restart();
+
+    JsonNode after = controller.get("/api/v1/nodes/" + NODE).json();
+    assertEquals(generation, after.get("desiredGeneration").asLong());
+    assertEquals(1, controller.get("/api/v1/deployments/sensor").json().get("revision").asInt());
+    // The agent reconnects and reports; nothing new was dispatched and the workload never moved.
+    await()
+        .atMost(CONVERGE)
+        .until(
+            () ->
+                controller
+                    .get("/api/v1/nodes/" + NODE)
+                    .json()
+                    .get("state")
+                    .asText()
+                    .equals("READY"));
+    assertEquals(
+        generation,
+        controller.get("/api/v1/nodes/" + NODE).json().get("desiredGeneration").asLong());
+    assertTrue(runningHealthy("1"));
+    assertEquals(1, sensorContainers().size());
+
+    // The key survived: the agent pinned it at enrollment and accepts the next generation.
+    String v2 = "localhost/flotilla-test/busybox:2";
+    podman.podman("tag", podman.busyboxImage(), v2);
+    controller.post("/api/v1/deployments", YAML, manifest(v2));
+    await().atMost(CONVERGE).until(() -> runningHealthy("2"));
+    assertEquals(
+        generation + 1,
+        controller.get("/api/v1/nodes/" + NODE).json().get("desiredGeneration").asLong());
+  }
+}
