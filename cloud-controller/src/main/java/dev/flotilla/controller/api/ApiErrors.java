@@ -2,6 +2,7 @@ package dev.flotilla.controller.api;
 
 import dev.flotilla.controller.FleetService;
 import dev.flotilla.controller.model.InvalidInputException;
+import io.micronaut.context.annotation.Replaces;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -67,6 +68,7 @@ final class ApiErrors {
 
   @Produces
   @Singleton
+  @Replaces(io.micronaut.http.server.exceptions.ContentLengthExceededHandler.class)
   static final class TooLarge
       implements ExceptionHandler<ContentLengthExceededException, HttpResponse<ApiError>> {
     @Override
