@@ -221,13 +221,14 @@ public final class FleetService {
           "profile", "must be 1 to 128 characters of a-z, 0-9, '.', '_' and '-'");
     }
     String password = ControllerSecrets.randomSecret();
+    String credentialHash = Tokens.sha256(password);
     FleetStore.EnrollOutcome outcome =
         store.enroll(
             Tokens.sha256(token == null ? "" : token),
             new NodeId(nodeId),
             p,
             l,
-            Tokens.sha256(password),
+            credentialHash,
             clock.instant());
     switch (outcome) {
       case TOKEN_REFUSED -> throw new TokenRefusedException();
@@ -239,8 +240,8 @@ public final class FleetService {
                   + " credentials");
       case ENROLLED -> {}
     }
-    credentials.refresh();
-    LOG.info("enroll.done node={} profile={} labels={}", nodeId, p, l);
+    credentials.added(new NodeId(nodeId), credentialHash);
+    LOG.debug("enroll.done node={} profile={} labels={}", nodeId, p, l);
     dispatcher.request();
     var key = secrets.signingKey().getPublic();
     return new Enrollment(

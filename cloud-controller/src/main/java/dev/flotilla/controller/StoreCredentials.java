@@ -33,6 +33,13 @@ final class StoreCredentials implements BrokerCredentials {
     hashes = Map.copyOf(store.credentialHashes());
   }
 
+  /** Adds one enrolled node without reading the whole table again. */
+  synchronized void added(NodeId node, String credentialHash) {
+    Map<String, String> next = new java.util.HashMap<>(hashes);
+    next.put(node.value(), credentialHash);
+    hashes = next;
+  }
+
   @Override
   public Optional<BrokerPrincipal> authenticate(String username, byte[] password) {
     if (username == null || password == null) {

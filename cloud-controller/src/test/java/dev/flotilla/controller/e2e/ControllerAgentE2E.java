@@ -97,7 +97,7 @@ class ControllerAgentE2E {
   }
 
   private JsonNode sensorOnNode() {
-    for (JsonNode w : controller.get("/api/v1/nodes/" + NODE).json().get("workloads")) {
+    for (JsonNode w : controller.get("/api/v1/nodes/" + NODE).json().path("workloads")) {
       if (w.get("name").asText().equals("sensor")) {
         return w;
       }
