@@ -2,7 +2,7 @@ package dev.flotilla.controller.cli;
 
 import dev.flotilla.controller.broker.BrokerStartException;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.Micronaut;
+import io.micronaut.runtime.EmbeddedApplication;
 import java.net.BindException;
 
 /**
@@ -17,10 +17,18 @@ public final class ControllerMain {
   private ControllerMain() {}
 
   public static void main(String[] args) {
+    // Not Micronaut.run: on a failed start it logs a stack trace and exits on its own, and the
+    // operator should read one line instead.
+    ApplicationContext context = null;
     try {
-      ApplicationContext context = Micronaut.build(args).mainClass(ControllerMain.class).start();
-      Runtime.getRuntime().addShutdownHook(new Thread(context::close, "flotilla-shutdown"));
+      context = ApplicationContext.builder(ControllerMain.class).args(args).start();
+      context.findBean(EmbeddedApplication.class).ifPresent(EmbeddedApplication::start);
+      ApplicationContext running = context;
+      Runtime.getRuntime().addShutdownHook(new Thread(running::close, "flotilla-shutdown"));
     } catch (RuntimeException e) {
+      if (context != null && context.isRunning()) {
+        context.close();
+      }
       System.err.println("flotilla controller: " + explain(e));
       System.exit(START_FAILED);
     }
