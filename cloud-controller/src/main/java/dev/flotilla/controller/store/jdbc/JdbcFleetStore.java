@@ -166,14 +166,46 @@ public final class JdbcFleetStore implements FleetStore {
   }
 
   private long queryLong(String sql) {
-    return read(
-        "read a number",
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql);
-              ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-          }
-        });
+    return query("read a number", sql, rs -> rs.getLong(1)).stream().findFirst().orElse(0L);
+  }
+
+  /** Maps the current row of a result set. */
+  @FunctionalInterface
+  private interface Row<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  /** Runs a query on its own connection and maps every row. */
+  private <T> List<T> query(String what, String sql, Row<T> row, Object... params) {
+    return read(what, c -> list(c, sql, row, params));
+  }
+
+  private static <T> List<T> list(Connection c, String sql, Row<T> row, Object... params)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, params);
+      List<T> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(row.map(rs));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Binds String, Integer, Long and Boolean parameters in order. */
+  private static void bind(PreparedStatement ps, Object... params) throws SQLException {
+    for (int i = 0; i < params.length; i++) {
+      switch (params[i]) {
+        case String v -> ps.setString(i + 1, v);
+        case Integer v -> ps.setInt(i + 1, v);
+        case Long v -> ps.setLong(i + 1, v);
+        case Boolean v -> ps.setBoolean(i + 1, v);
+        default ->
+            throw new IllegalArgumentException("cannot bind a " + params[i].getClass().getName());
+      }
+    }
   }
 
   // ---- nodes --------------------------------------------------------------------------------
@@ -233,54 +265,29 @@ public final class JdbcFleetStore implements FleetStore {
 
   @Override
   public Optional<Node> node(NodeId id) {
-    return read(
-        "read node " + id,
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("SELECT " + NODE_COLUMNS + " FROM nodes WHERE id = ?")) {
-            ps.setString(1, id.value());
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? Optional.of(node(rs)) : Optional.empty();
-            }
-          }
-        });
+    return query(
+            "read node " + id,
+            "SELECT " + NODE_COLUMNS + " FROM nodes WHERE id = ?",
+            JdbcFleetStore::node,
+            id.value())
+        .stream()
+        .findFirst();
   }
 
   @Override
   public List<Node> nodes(String afterId, int limit) {
-    return read(
+    return query(
         "list nodes",
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT " + NODE_COLUMNS + " FROM nodes WHERE id > ? ORDER BY id LIMIT ?")) {
-            ps.setString(1, afterId);
-            ps.setInt(2, limit);
-            return nodeList(ps);
-          }
-        });
+        "SELECT " + NODE_COLUMNS + " FROM nodes WHERE id > ? ORDER BY id LIMIT ?",
+        JdbcFleetStore::node,
+        afterId,
+        limit);
   }
 
   @Override
   public List<Node> allNodes() {
-    return read(
-        "list nodes",
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("SELECT " + NODE_COLUMNS + " FROM nodes ORDER BY id")) {
-            return nodeList(ps);
-          }
-        });
-  }
-
-  private static List<Node> nodeList(PreparedStatement ps) throws SQLException {
-    List<Node> out = new ArrayList<>();
-    try (ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(node(rs));
-      }
-    }
-    return out;
+    return query(
+        "list nodes", "SELECT " + NODE_COLUMNS + " FROM nodes ORDER BY id", JdbcFleetStore::node);
   }
 
   private static Node node(ResultSet rs) throws SQLException {
@@ -314,16 +321,8 @@ public final class JdbcFleetStore implements FleetStore {
 
   @Override
   public boolean setCordoned(NodeId id, boolean cordoned) {
-    return write(
-        "cordon node " + id,
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("UPDATE nodes SET cordoned = ? WHERE id = ?")) {
-            ps.setBoolean(1, cordoned);
-            ps.setString(2, id.value());
-            return ps.executeUpdate() == 1;
-          }
-        });
+    return update(
+        "cordon node " + id, "UPDATE nodes SET cordoned = ? WHERE id = ?", cordoned, id.value());
   }
 
   @Override
@@ -331,14 +330,12 @@ public final class JdbcFleetStore implements FleetStore {
     return update("delete node " + id, "DELETE FROM nodes WHERE id = ?", id.value());
   }
 
-  private boolean update(String what, String sql, String... params) {
+  private boolean update(String what, String sql, Object... params) {
     return write(
         what,
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-              ps.setString(i + 1, params[i]);
-            }
+            bind(ps, params);
             return ps.executeUpdate() > 0;
           }
         });
@@ -346,18 +343,15 @@ public final class JdbcFleetStore implements FleetStore {
 
   @Override
   public Map<String, String> credentialHashes() {
-    return read(
-        "read credentials",
-        c -> {
-          Map<String, String> out = new HashMap<>();
-          try (PreparedStatement ps = c.prepareStatement("SELECT id, credential_hash FROM nodes");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.put(rs.getString(1), rs.getString(2));
-            }
-          }
-          return out;
-        });
+    Map<String, String> out = new HashMap<>();
+    for (String[] row :
+        query(
+            "read credentials",
+            "SELECT id, credential_hash FROM nodes",
+            rs -> new String[] {rs.getString(1), rs.getString(2)})) {
+      out.put(row[0], row[1]);
+    }
+    return out;
   }
 
   @Override
@@ -366,29 +360,23 @@ public final class JdbcFleetStore implements FleetStore {
   }
 
   private static List<WorkloadObservation> workloads(Connection c, NodeId id) throws SQLException {
-    List<WorkloadObservation> out = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT name, revision, state, health, restart_count, message, since"
-                + " FROM node_workloads WHERE node_id = ? ORDER BY name")) {
-      ps.setString(1, id.value());
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
+    return list(
+        c,
+        "SELECT name, revision, state, health, restart_count, message, since"
+            + " FROM node_workloads WHERE node_id = ? ORDER BY name",
+        rs -> {
           long since = rs.getLong(7);
           boolean none = rs.wasNull();
-          out.add(
-              new WorkloadObservation(
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getString(3),
-                  rs.getString(4),
-                  rs.getLong(5),
-                  rs.getString(6),
-                  none ? null : Instant.ofEpochMilli(since)));
-        }
-      }
-    }
-    return out;
+          return new WorkloadObservation(
+              rs.getString(1),
+              rs.getString(2),
+              rs.getString(3),
+              rs.getString(4),
+              rs.getLong(5),
+              rs.getString(6),
+              none ? null : Instant.ofEpochMilli(since));
+        },
+        id.value());
   }
 
   @Override
@@ -530,15 +518,14 @@ public final class JdbcFleetStore implements FleetStore {
   }
 
   private static Optional<DeploymentRow> deployment(Connection c, String name) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
+    return list(
+            c,
             "SELECT name, revision, manifest, created_at, updated_at FROM deployments"
-                + " WHERE name = ?")) {
-      ps.setString(1, name);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(deploymentRow(rs)) : Optional.empty();
-      }
-    }
+                + " WHERE name = ?",
+            JdbcFleetStore::deploymentRow,
+            name)
+        .stream()
+        .findFirst();
   }
 
   private static DeploymentRow deploymentRow(ResultSet rs) throws SQLException {
@@ -552,21 +539,10 @@ public final class JdbcFleetStore implements FleetStore {
 
   @Override
   public List<DeploymentRow> deployments() {
-    return read(
+    return query(
         "list deployments",
-        c -> {
-          List<DeploymentRow> out = new ArrayList<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT name, revision, manifest, created_at, updated_at FROM deployments"
-                          + " ORDER BY name");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(deploymentRow(rs));
-            }
-          }
-          return out;
-        });
+        "SELECT name, revision, manifest, created_at, updated_at FROM deployments ORDER BY name",
+        JdbcFleetStore::deploymentRow);
   }
 
   @Override
@@ -576,60 +552,42 @@ public final class JdbcFleetStore implements FleetStore {
 
   @Override
   public List<RevisionRow> revisions(String deployment) {
-    return read(
+    return query(
         "list revisions of " + deployment,
-        c -> {
-          List<RevisionRow> out = new ArrayList<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT deployment, revision, template_hash, manifest, created_at FROM revisions"
-                      + " WHERE deployment = ? ORDER BY revision")) {
-            ps.setString(1, deployment);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(
-                    new RevisionRow(
-                        rs.getString(1),
-                        rs.getInt(2),
-                        rs.getString(3),
-                        rs.getString(4),
-                        Instant.ofEpochMilli(rs.getLong(5))));
-              }
-            }
-          }
-          return out;
-        });
+        "SELECT deployment, revision, template_hash, manifest, created_at FROM revisions"
+            + " WHERE deployment = ? ORDER BY revision",
+        rs ->
+            new RevisionRow(
+                rs.getString(1),
+                rs.getInt(2),
+                rs.getString(3),
+                rs.getString(4),
+                Instant.ofEpochMilli(rs.getLong(5))),
+        deployment);
   }
 
   // ---- desired states ---------------------------------------------------------------------
 
   @Override
   public Map<NodeId, DesiredRow> desiredSummaries() {
-    return read(
-        "read desired states",
-        c -> {
-          Map<NodeId, DesiredRow> out = new HashMap<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT node_id, generation, content_hash, revisions, published, issued_at"
-                          + " FROM node_desired");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              NodeId node = new NodeId(rs.getString(1));
-              out.put(
-                  node,
-                  new DesiredRow(
-                      node,
-                      rs.getLong(2),
-                      rs.getString(3),
-                      intMap(rs.getString(4)),
-                      new byte[0],
-                      rs.getBoolean(5),
-                      Instant.ofEpochMilli(rs.getLong(6))));
-            }
-          }
-          return out;
-        });
+    Map<NodeId, DesiredRow> out = new HashMap<>();
+    for (DesiredRow row :
+        query(
+            "read desired states",
+            "SELECT node_id, generation, content_hash, revisions, published, issued_at"
+                + " FROM node_desired",
+            rs ->
+                new DesiredRow(
+                    new NodeId(rs.getString(1)),
+                    rs.getLong(2),
+                    rs.getString(3),
+                    intMap(rs.getString(4)),
+                    new byte[0],
+                    rs.getBoolean(5),
+                    Instant.ofEpochMilli(rs.getLong(6))))) {
+      out.put(row.node(), row);
+    }
+    return out;
   }
 
   @Override
@@ -697,31 +655,20 @@ public final class JdbcFleetStore implements FleetStore {
 
   @Override
   public List<DesiredRow> unpublished() {
-    return read(
+    return query(
         "read unpublished desired states",
-        c -> {
-          List<DesiredRow> out = new ArrayList<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT node_id, generation, content_hash, revisions, signed, issued_at"
-                      + " FROM node_desired WHERE published = ? ORDER BY node_id")) {
-            ps.setBoolean(1, false);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(
-                    new DesiredRow(
-                        new NodeId(rs.getString(1)),
-                        rs.getLong(2),
-                        rs.getString(3),
-                        intMap(rs.getString(4)),
-                        Base64.getDecoder().decode(rs.getString(5)),
-                        false,
-                        Instant.ofEpochMilli(rs.getLong(6))));
-              }
-            }
-          }
-          return out;
-        });
+        "SELECT node_id, generation, content_hash, revisions, signed, issued_at"
+            + " FROM node_desired WHERE published = ? ORDER BY node_id",
+        rs ->
+            new DesiredRow(
+                new NodeId(rs.getString(1)),
+                rs.getLong(2),
+                rs.getString(3),
+                intMap(rs.getString(4)),
+                Base64.getDecoder().decode(rs.getString(5)),
+                false,
+                Instant.ofEpochMilli(rs.getLong(6))),
+        false);
   }
 
   // ---- ingest -------------------------------------------------------------------------------
@@ -925,7 +872,8 @@ public final class JdbcFleetStore implements FleetStore {
         new StringBuilder(
             "SELECT node_id, sequence, ingest_order, at, received_at, severity, type, workload,"
                 + " generation, message, attributes FROM events WHERE ingest_order > ?");
-    List<String> params = new ArrayList<>();
+    List<Object> params = new ArrayList<>();
+    params.add(afterOrder);
     if (node != null) {
       sql.append(" AND node_id = ?");
       params.add(node);
@@ -935,37 +883,24 @@ public final class JdbcFleetStore implements FleetStore {
       params.add(workload);
     }
     sql.append(" ORDER BY ingest_order LIMIT ?");
-    return read(
+    params.add(limit);
+    return query(
         "list events",
-        c -> {
-          List<FleetEvent> out = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            ps.setLong(i++, afterOrder);
-            for (String p : params) {
-              ps.setString(i++, p);
-            }
-            ps.setInt(i, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(
-                    new FleetEvent(
-                        rs.getString(1),
-                        rs.getLong(2),
-                        rs.getLong(3),
-                        Instant.ofEpochMilli(rs.getLong(4)),
-                        Instant.ofEpochMilli(rs.getLong(5)),
-                        rs.getString(6),
-                        rs.getString(7),
-                        rs.getString(8),
-                        rs.getLong(9),
-                        rs.getString(10),
-                        stringMap(rs.getString(11))));
-              }
-            }
-          }
-          return out;
-        });
+        sql.toString(),
+        rs ->
+            new FleetEvent(
+                rs.getString(1),
+                rs.getLong(2),
+                rs.getLong(3),
+                Instant.ofEpochMilli(rs.getLong(4)),
+                Instant.ofEpochMilli(rs.getLong(5)),
+                rs.getString(6),
+                rs.getString(7),
+                rs.getString(8),
+                rs.getLong(9),
+                rs.getString(10),
+                stringMap(rs.getString(11))),
+        params.toArray());
   }
 
   @Override
@@ -1036,19 +971,14 @@ public final class JdbcFleetStore implements FleetStore {
 
   @Override
   public Optional<ApiToken> apiTokenByHash(String tokenHash) {
-    return read(
-        "read an API token",
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT id, role, description, created_at, expires_at FROM api_tokens"
-                      + " WHERE token_hash = ?")) {
-            ps.setString(1, tokenHash);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? Optional.of(apiToken(rs)) : Optional.empty();
-            }
-          }
-        });
+    return query(
+            "read an API token",
+            "SELECT id, role, description, created_at, expires_at FROM api_tokens"
+                + " WHERE token_hash = ?",
+            JdbcFleetStore::apiToken,
+            tokenHash)
+        .stream()
+        .findFirst();
   }
 
   private static ApiToken apiToken(ResultSet rs) throws SQLException {
@@ -1064,21 +994,11 @@ public final class JdbcFleetStore implements FleetStore {
 
   @Override
   public List<ApiToken> apiTokens() {
-    return read(
+    return query(
         "list API tokens",
-        c -> {
-          List<ApiToken> out = new ArrayList<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT id, role, description, created_at, expires_at FROM api_tokens"
-                          + " ORDER BY created_at, id");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(apiToken(rs));
-            }
-          }
-          return out;
-        });
+        "SELECT id, role, description, created_at, expires_at FROM api_tokens"
+            + " ORDER BY created_at, id",
+        JdbcFleetStore::apiToken);
   }
 
   @Override
@@ -1109,28 +1029,18 @@ public final class JdbcFleetStore implements FleetStore {
 
   @Override
   public List<EnrollmentToken> enrollmentTokens() {
-    return read(
+    return query(
         "list bootstrap tokens",
-        c -> {
-          List<EnrollmentToken> out = new ArrayList<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT id, description, max_uses, uses, created_at, expires_at"
-                          + " FROM enrollment_tokens ORDER BY created_at, id");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(
-                  new EnrollmentToken(
-                      rs.getString(1),
-                      rs.getString(2),
-                      rs.getInt(3),
-                      rs.getInt(4),
-                      Instant.ofEpochMilli(rs.getLong(5)),
-                      Instant.ofEpochMilli(rs.getLong(6))));
-            }
-          }
-          return out;
-        });
+        "SELECT id, description, max_uses, uses, created_at, expires_at"
+            + " FROM enrollment_tokens ORDER BY created_at, id",
+        rs ->
+            new EnrollmentToken(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getInt(3),
+                rs.getInt(4),
+                Instant.ofEpochMilli(rs.getLong(5)),
+                Instant.ofEpochMilli(rs.getLong(6))));
   }
 
   @Override
