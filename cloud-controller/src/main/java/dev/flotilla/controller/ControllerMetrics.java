@@ -26,6 +26,8 @@ final class ControllerMetrics implements Dispatcher.Listener, Ingest.Listener {
   private final Timer dispatchTimer;
   private final Counter desiredOut;
   private final Timer ingestLag;
+  private final Counter messagesStored;
+  private final Counter messagesDuplicate;
   private volatile Map<NodeState, Long> counts = Map.of();
   private volatile long countsAt;
 
@@ -53,6 +55,10 @@ final class ControllerMetrics implements Dispatcher.Listener, Ingest.Listener {
             .description("From a message's receipt to its commit in the store")
             .publishPercentiles(0.5, 0.99)
             .register(registry);
+    messagesStored =
+        Counter.builder("flotilla.messages.in").tag("kind", "stored").register(registry);
+    messagesDuplicate =
+        Counter.builder("flotilla.messages.in").tag("kind", "duplicate").register(registry);
     if (broker != null) {
       FunctionCounter.builder("flotilla.broker.refused", broker, b -> b.authRefused())
           .tag("kind", "auth")
@@ -87,14 +93,8 @@ final class ControllerMetrics implements Dispatcher.Listener, Ingest.Listener {
 
   @Override
   public void stored(FleetStore.IngestResult result, int messages, long lagNanos) {
-    Counter.builder("flotilla.messages.in")
-        .tag("kind", "stored")
-        .register(registry)
-        .increment(result.statusesStored() + result.eventsStored());
-    Counter.builder("flotilla.messages.in")
-        .tag("kind", "duplicate")
-        .register(registry)
-        .increment(result.duplicates());
+    messagesStored.increment(result.statusesStored() + result.eventsStored());
+    messagesDuplicate.increment(result.duplicates());
     ingestLag.record(Duration.ofNanos(lagNanos));
   }
 

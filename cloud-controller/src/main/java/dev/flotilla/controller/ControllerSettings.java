@@ -79,60 +79,6 @@ public record ControllerSettings(
         256 * 1024);
   }
 
-  public ControllerSettings withBrokerPort(int port) {
-    return new ControllerSettings(
-        dataDir,
-        brokerHost,
-        port,
-        externalBrokerUrl,
-        externalBrokerUsername,
-        externalBrokerPassword,
-        advertisedBrokerUrl,
-        jdbcUrl,
-        jdbcUser,
-        jdbcPassword,
-        staleAfter,
-        livenessInterval,
-        republishInterval,
-        maxPayloadBytes);
-  }
-
-  public ControllerSettings withBrokerHost(String host) {
-    return new ControllerSettings(
-        dataDir,
-        host,
-        brokerPort,
-        externalBrokerUrl,
-        externalBrokerUsername,
-        externalBrokerPassword,
-        advertisedBrokerUrl,
-        jdbcUrl,
-        jdbcUser,
-        jdbcPassword,
-        staleAfter,
-        livenessInterval,
-        republishInterval,
-        maxPayloadBytes);
-  }
-
-  public ControllerSettings withStaleAfter(Duration stale, Duration interval) {
-    return new ControllerSettings(
-        dataDir,
-        brokerHost,
-        brokerPort,
-        externalBrokerUrl,
-        externalBrokerUsername,
-        externalBrokerPassword,
-        advertisedBrokerUrl,
-        jdbcUrl,
-        jdbcUser,
-        jdbcPassword,
-        stale,
-        interval,
-        republishInterval,
-        maxPayloadBytes);
-  }
-
   /** Whether the controller embeds its broker. */
   public boolean embeddedBroker() {
     return externalBrokerUrl == null || externalBrokerUrl.isBlank();

@@ -370,7 +370,19 @@ public final class FleetService {
       Deployment deployment, boolean created, boolean newRevision, int nodesChanged) {}
 
   public Applied apply(String text, ManifestFormat format) {
+    return apply(text, format, null);
+  }
+
+  /**
+   * @param expectedName when not null, the manifest's {@code metadata.name} must be this (a PUT to
+   *     {@code /deployments/{name}})
+   */
+  public Applied apply(String text, ManifestFormat format, @Nullable String expectedName) {
     DeploymentManifest m = ManifestReader.read(text, format);
+    if (expectedName != null && !m.name().equals(expectedName)) {
+      throw new InvalidInputException(
+          "metadata.name", "must be '" + expectedName + "' as in the path, was '" + m.name() + "'");
+    }
     String manifest = json(ManifestWriter.toDocument(m));
     FleetStore.PutResult put =
         store.putDeployment(
@@ -459,13 +471,21 @@ public final class FleetService {
     return out;
   }
 
-  /** How many nodes a deployment's selector matches, and the states they are in. */
-  public Map<String, Long> deploymentNodes(Deployment d) {
-    Map<String, Long> out = new TreeMap<>();
-    for (Node n : store.allNodes()) {
-      if (d.selector().matches(n.labels())) {
-        out.merge(n.state().name(), 1L, Long::sum);
+  /**
+   * For each deployment, how many nodes its selector matches, by state; one read of the fleet for
+   * all of them.
+   */
+  public Map<String, Map<String, Long>> deploymentNodes(List<Deployment> deployments) {
+    List<Node> nodes = store.allNodes();
+    Map<String, Map<String, Long>> out = new TreeMap<>();
+    for (Deployment d : deployments) {
+      Map<String, Long> states = new TreeMap<>();
+      for (Node n : nodes) {
+        if (d.selector().matches(n.labels())) {
+          states.merge(n.state().name(), 1L, Long::sum);
+        }
       }
+      out.put(d.name(), states);
     }
     return out;
   }

@@ -135,7 +135,10 @@ final class FleetApi {
   @Post("/deployments")
   @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml"})
   HttpResponse<AppliedView> apply(HttpRequest<?> request, @Body String body) {
-    FleetService.Applied applied = fleet.apply(body, format(request));
+    return applied(fleet.apply(body, format(request)));
+  }
+
+  private HttpResponse<AppliedView> applied(FleetService.Applied applied) {
     AppliedView view =
         new AppliedView(
             view(applied.deployment()),
@@ -151,13 +154,7 @@ final class FleetApi {
   @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml"})
   HttpResponse<AppliedView> replace(
       HttpRequest<?> request, @PathVariable String name, @Body String body) {
-    ManifestFormat format = format(request);
-    String manifestName = dev.flotilla.controller.manifest.ManifestReader.read(body, format).name();
-    if (!manifestName.equals(name)) {
-      throw new InvalidInputException(
-          "metadata.name", "must be '" + name + "' as in the path, was '" + manifestName + "'");
-    }
-    return apply(request, body);
+    return applied(fleet.apply(body, format(request), name));
   }
 
   private static ManifestFormat format(HttpRequest<?> request) {
@@ -169,7 +166,9 @@ final class FleetApi {
   @Operation(summary = "List deployments with the states of the nodes they select")
   @Get("/deployments")
   List<DeploymentView> deployments() {
-    return fleet.deployments().stream().map(this::view).toList();
+    List<Deployment> all = fleet.deployments();
+    Map<String, Map<String, Long>> nodes = fleet.deploymentNodes(all);
+    return all.stream().map(d -> DeploymentView.of(d, nodes.get(d.name()))).toList();
   }
 
   @Tag(name = "deployments")
@@ -210,7 +209,7 @@ final class FleetApi {
   }
 
   private DeploymentView view(Deployment d) {
-    return DeploymentView.of(d, fleet.deploymentNodes(d));
+    return DeploymentView.of(d, fleet.deploymentNodes(List.of(d)).get(d.name()));
   }
 
   // ---- events and summary -------------------------------------------------------------------
