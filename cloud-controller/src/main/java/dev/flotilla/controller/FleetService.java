@@ -437,7 +437,8 @@ public final class FleetService {
     }
     DeploymentManifest m = ManifestReader.read(row.manifest(), ManifestFormat.JSON);
     Deployment d =
-        new Deployment(row.name(), row.revision(), m.selector(), m.template(), row.createdAt());
+        new Deployment(
+            row.name(), row.revision(), m.selector(), m.template(), m.placement(), row.createdAt());
     if (parsed.size() > 10_000) {
       parsed.clear();
     }

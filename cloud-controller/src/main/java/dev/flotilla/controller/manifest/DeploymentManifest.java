@@ -1,6 +1,7 @@
 package dev.flotilla.controller.manifest;
 
 import dev.flotilla.controller.fleet.LabelSelector;
+import dev.flotilla.controller.model.PlacementSpec;
 import dev.flotilla.controller.model.WorkloadTemplate;
 import java.util.Collections;
 import java.util.Objects;
@@ -15,12 +16,14 @@ import java.util.TreeMap;
  * @param name {@code metadata.name}, a DNS label; it also names the workload on every node
  * @param labels {@code metadata.labels}, sorted by key
  * @param selector the nodes to run on; {@link LabelSelector#EVERYTHING} when the manifest has none
+ * @param placement {@code spec.placement}; {@link PlacementSpec#EVERY_NODE} when absent
  * @param template the container to run
  */
 public record DeploymentManifest(
     String name,
     SortedMap<String, String> labels,
     LabelSelector selector,
+    PlacementSpec placement,
     WorkloadTemplate template) {
   public DeploymentManifest {
     Objects.requireNonNull(name, "name");
@@ -29,6 +32,7 @@ public record DeploymentManifest(
     natural.putAll(labels);
     labels = Collections.unmodifiableSortedMap(natural);
     Objects.requireNonNull(selector, "selector");
+    Objects.requireNonNull(placement, "placement");
     Objects.requireNonNull(template, "template");
   }
 }

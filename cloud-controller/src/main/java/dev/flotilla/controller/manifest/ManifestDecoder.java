@@ -6,6 +6,7 @@ import dev.flotilla.controller.fleet.LabelSelector.Operator;
 import dev.flotilla.controller.fleet.LabelSelector.Requirement;
 import dev.flotilla.controller.manifest.Values.Mapping;
 import dev.flotilla.controller.model.InvalidInputException;
+import dev.flotilla.controller.model.PlacementSpec;
 import dev.flotilla.controller.model.WorkloadTemplate;
 import dev.flotilla.controller.model.WorkloadTemplate.Port;
 import dev.flotilla.controller.model.WorkloadTemplate.Probe;
@@ -128,7 +129,7 @@ final class ManifestDecoder {
             ? selector(spec.at("selector"), spec.get("selector"))
             : LabelSelector.EVERYTHING;
     WorkloadTemplate template = template(spec.at("template"), spec.required("template"));
-    return new DeploymentManifest(name, labels, selector, template);
+    return new DeploymentManifest(name, labels, selector, PlacementSpec.EVERY_NODE, template);
   }
 
   private static String name(Mapping metadata) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flotilla.controller.fleet.LabelSelector;
 import dev.flotilla.controller.model.InvalidInputException;
+import dev.flotilla.controller.model.PlacementSpec;
 import dev.flotilla.controller.model.WorkloadTemplate;
 import dev.flotilla.controller.model.WorkloadTemplate.Port;
 import dev.flotilla.controller.model.WorkloadTemplate.Probe;
@@ -125,6 +126,7 @@ class ManifestReaderTest {
           "air-quality",
           new TreeMap<>(Map.of("team", "city", "flotilla.dev/tier", "sensors")),
           LabelSelector.parse("site=north,district in (d1,d2),!legacy"),
+          PlacementSpec.EVERY_NODE,
           new WorkloadTemplate(
               "localhost/sensors/aq:1.4",
               List.of("/bin/sh", "-c"),
@@ -194,6 +196,7 @@ class ManifestReaderTest {
             "aq",
             new TreeMap<>(),
             LabelSelector.EVERYTHING,
+            PlacementSpec.EVERY_NODE,
             WorkloadTemplate.ofImage("localhost/aq:1")),
         m);
     assertEquals(Restart.DEFAULT, m.template().restart());
