@@ -7,6 +7,10 @@ import dev.flotilla.controller.fleet.LabelSelector.Requirement;
 import dev.flotilla.controller.manifest.Values.Mapping;
 import dev.flotilla.controller.model.InvalidInputException;
 import dev.flotilla.controller.model.PlacementSpec;
+import dev.flotilla.controller.model.PlacementSpec.DeploymentAffinity;
+import dev.flotilla.controller.model.PlacementSpec.Spread;
+import dev.flotilla.controller.model.Taint;
+import dev.flotilla.controller.model.Toleration;
 import dev.flotilla.controller.model.WorkloadTemplate;
 import dev.flotilla.controller.model.WorkloadTemplate.Port;
 import dev.flotilla.controller.model.WorkloadTemplate.Probe;
@@ -16,12 +20,15 @@ import dev.flotilla.controller.model.WorkloadTemplate.Restart;
 import dev.flotilla.controller.model.WorkloadTemplate.RestartMode;
 import dev.flotilla.controller.model.WorkloadTemplate.Transport;
 import dev.flotilla.controller.model.WorkloadTemplate.Volume;
+import dev.flotilla.profiles.Architecture;
+import dev.flotilla.profiles.FirmwareVersion;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -29,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * The one validator of manifests: walks the plain maps and lists that either parser produced,
  * refuses the first fault with its exact path, and builds the {@link DeploymentManifest} with
  * defaults filled in. One method per section, each knowing its own field list, so a new section
- * (placement, strategy) is a new name in the list of its parent and a new method. Pure.
+ * (strategy) is a new name in the list of its parent and a new method. Pure.
  *
  * <p>The rules are at least as strict as the wire's {@code DesiredStateRules}, so whatever is
  * accepted here also passes there once mapped.
@@ -55,7 +62,17 @@ final class ManifestDecoder {
   static final String NAME_RULE =
       "1 to 63 characters of a-z, 0-9 and '-', starting with a letter or digit";
 
+  /** Fleets are thousands of nodes; a larger count is a typo. */
+  static final int MAX_REPLICAS = 100_000;
+
+  /** Far beyond any gateway; a larger count is a typo. */
+  static final int MAX_PERIPHERAL_COUNT = 1_024;
+
+  static final String PERIPHERAL_RULE =
+      "1 to 32 characters of a-z, 0-9 and '-', starting with a letter (gpu, serial, camera)";
+
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  private static final Pattern PERIPHERAL = Pattern.compile("[a-z][a-z0-9-]{0,31}");
   private static final Pattern VOLUME_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
   // The same address shapes as DesiredStateRules, so a host IP accepted here passes there too.
   private static final Pattern IPV4 =
@@ -66,9 +83,23 @@ final class ManifestDecoder {
   private static final List<String> DOCUMENT_FIELDS =
       List.of("apiVersion", "kind", "metadata", "spec");
   private static final List<String> METADATA_FIELDS = List.of("name", "labels");
-  private static final List<String> SPEC_FIELDS = List.of("selector", "template");
+  private static final List<String> SPEC_FIELDS = List.of("selector", "placement", "template");
   private static final List<String> SELECTOR_FIELDS = List.of("matchLabels", "matchExpressions");
   private static final List<String> EXPRESSION_FIELDS = List.of("key", "operator", "values");
+  private static final List<String> PLACEMENT_FIELDS =
+      List.of(
+          "replicas",
+          "architectures",
+          "minFirmwareVersion",
+          "peripherals",
+          "tolerations",
+          "affinity",
+          "antiAffinity",
+          "spread");
+  private static final List<String> TOLERATION_FIELDS =
+      List.of("key", "operator", "value", "effect");
+  private static final List<String> AFFINITY_FIELDS = List.of("deployment", "topologyKey");
+  private static final List<String> SPREAD_FIELDS = List.of("topologyKey", "maxPerValue");
   private static final List<String> TEMPLATE_FIELDS =
       List.of(
           "image",
@@ -128,8 +159,12 @@ final class ManifestDecoder {
         spec.has("selector")
             ? selector(spec.at("selector"), spec.get("selector"))
             : LabelSelector.EVERYTHING;
+    PlacementSpec placement =
+        spec.has("placement")
+            ? placement(spec.at("placement"), spec.get("placement"), name)
+            : PlacementSpec.EVERY_NODE;
     WorkloadTemplate template = template(spec.at("template"), spec.required("template"));
-    return new DeploymentManifest(name, labels, selector, PlacementSpec.EVERY_NODE, template);
+    return new DeploymentManifest(name, labels, selector, placement, template);
   }
 
   private static String name(Mapping metadata) {
@@ -194,6 +229,234 @@ final class ManifestDecoder {
       LabelRules.validateValue(Values.item(e.at("values"), i), values.get(i));
     }
     return new Requirement(key, operator, values);
+  }
+
+  /**
+   * {@code spec.placement}. Every field is optional and an empty list means the same as none, so
+   * {@code placement: {}} reads as {@link PlacementSpec#EVERY_NODE}.
+   *
+   * @param self this manifest's {@code metadata.name}, which affinity rules may not name
+   */
+  private static PlacementSpec placement(String path, Object raw, String self) {
+    Mapping p = Values.mapping(path, raw, PLACEMENT_FIELDS);
+    Integer replicas =
+        p.has("replicas")
+            ? Values.integer(p.at("replicas"), p.get("replicas"), 1, MAX_REPLICAS)
+            : null;
+    TreeSet<Architecture> architectures =
+        p.has("architectures")
+            ? architectures(p.at("architectures"), p.get("architectures"))
+            : new TreeSet<>();
+    FirmwareVersion minFirmware =
+        p.has("minFirmwareVersion")
+            ? firmwareVersion(p.at("minFirmwareVersion"), p.get("minFirmwareVersion"))
+            : null;
+    TreeMap<String, Integer> peripherals =
+        p.has("peripherals")
+            ? peripherals(p.at("peripherals"), p.get("peripherals"))
+            : new TreeMap<>();
+    List<Toleration> tolerations =
+        p.has("tolerations") ? tolerations(p.at("tolerations"), p.get("tolerations")) : List.of();
+    List<DeploymentAffinity> affinity =
+        p.has("affinity") ? affinities(p.at("affinity"), p.get("affinity"), self, null) : List.of();
+    List<DeploymentAffinity> antiAffinity =
+        p.has("antiAffinity")
+            ? affinities(
+                p.at("antiAffinity"),
+                p.get("antiAffinity"),
+                self,
+                new Contrary(p.at("affinity"), affinity))
+            : List.of();
+    List<Spread> spread = p.has("spread") ? spread(p.at("spread"), p.get("spread")) : List.of();
+    return new PlacementSpec(
+        replicas,
+        architectures,
+        minFirmware,
+        peripherals,
+        tolerations,
+        affinity,
+        antiAffinity,
+        spread);
+  }
+
+  private static TreeSet<Architecture> architectures(String path, Object raw) {
+    List<String> names = Values.stringList(path, raw);
+    TreeSet<Architecture> out = new TreeSet<>();
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      Architecture architecture = Architecture.fromOciName(name).orElse(null);
+      if (architecture == null) {
+        throw new InvalidInputException(
+            Values.item(path, i),
+            "must be one of "
+                + String.join(", ", Architecture.ociNames())
+                + ", was "
+                + Values.describe(name));
+      }
+      if (!out.add(architecture)) {
+        throw new InvalidInputException(
+            Values.item(path, i),
+            Values.describe(name)
+                + " is already listed at "
+                + Values.item(path, names.indexOf(name)));
+      }
+    }
+    return out;
+  }
+
+  private static FirmwareVersion firmwareVersion(String path, Object raw) {
+    // A YAML or JSON number has already lost what was written: 12.10 arrives as 12.1, a
+    // different version. Only quoted text keeps every part, so numbers are refused outright.
+    if (raw instanceof Number) {
+      throw new InvalidInputException(
+          path,
+          "must be a quoted version such as \"12.0\", not a number, which loses digits (12.10"
+              + " reads as 12.1), was "
+              + Values.describe(raw));
+    }
+    String text = Values.string(path, raw);
+    return FirmwareVersion.parse(text)
+        .orElseThrow(
+            () ->
+                new InvalidInputException(
+                    path, "must be " + FirmwareVersion.RULE + ", was " + Values.describe(text)));
+  }
+
+  private static TreeMap<String, Integer> peripherals(String path, Object raw) {
+    TreeMap<String, Integer> out = new TreeMap<>();
+    for (Map.Entry<String, Object> e : Values.stringKeyed(path, raw).entrySet()) {
+      String at = LabelRules.entryField(path, e.getKey());
+      if (!PERIPHERAL.matcher(e.getKey()).matches()) {
+        throw new InvalidInputException(at, "peripheral names must be " + PERIPHERAL_RULE);
+      }
+      out.put(e.getKey(), Values.integer(at, e.getValue(), 1, MAX_PERIPHERAL_COUNT));
+    }
+    return out;
+  }
+
+  private static List<Toleration> tolerations(String path, Object raw) {
+    List<?> list = Values.list(path, raw);
+    List<Toleration> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      Mapping t = Values.mapping(Values.item(path, i), list.get(i), TOLERATION_FIELDS);
+      Toleration.Operator operator = Toleration.Operator.EQUAL;
+      if (t.has("operator")) {
+        String name = Values.string(t.at("operator"), t.get("operator"));
+        operator = Toleration.Operator.fromManifestName(name);
+        if (operator == null) {
+          throw new InvalidInputException(
+              t.at("operator"), "must be Equal or Exists, was " + Values.describe(name));
+        }
+      }
+      String key = t.has("key") ? Values.string(t.at("key"), t.get("key")) : "";
+      if (key.isEmpty() && operator == Toleration.Operator.EQUAL) {
+        throw new InvalidInputException(
+            t.at("key"),
+            "is required for Equal; only operator: Exists may leave it out, to tolerate every"
+                + " taint");
+      }
+      if (!key.isEmpty()) {
+        LabelRules.validateKey(t.at("key"), key);
+      }
+      String value = t.has("value") ? Values.string(t.at("value"), t.get("value")) : "";
+      if (operator == Toleration.Operator.EXISTS && !value.isEmpty()) {
+        throw new InvalidInputException(t.at("value"), "must be absent or empty for Exists");
+      }
+      LabelRules.validateValue(t.at("value"), value);
+      Taint.Effect effect = null;
+      if (t.has("effect")) {
+        String name = Values.string(t.at("effect"), t.get("effect"));
+        effect = Taint.Effect.fromManifestName(name);
+        if (effect == null) {
+          throw new InvalidInputException(
+              t.at("effect"),
+              "must be NoSchedule or NoExecute, or absent for both, was " + Values.describe(name));
+        }
+      }
+      out.add(new Toleration(key, operator, value, effect));
+    }
+    return out;
+  }
+
+  /** The affinity rules an anti-affinity rule may not repeat, and where they were written. */
+  private record Contrary(String path, List<DeploymentAffinity> rules) {}
+
+  /**
+   * {@code affinity} or {@code antiAffinity}.
+   *
+   * @param contrary for {@code antiAffinity}, the affinity rules it may not contradict; null for
+   *     {@code affinity} itself
+   */
+  private static List<DeploymentAffinity> affinities(
+      String path, Object raw, String self, @Nullable Contrary contrary) {
+    List<?> list = Values.list(path, raw);
+    List<DeploymentAffinity> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String at = Values.item(path, i);
+      Mapping a = Values.mapping(at, list.get(i), AFFINITY_FIELDS);
+      String deployment = Values.string(a.at("deployment"), a.required("deployment"));
+      if (!DNS_LABEL.matcher(deployment).matches()) {
+        throw new InvalidInputException(
+            a.at("deployment"),
+            "must be a deployment name, " + NAME_RULE + ", was " + Values.describe(deployment));
+      }
+      if (deployment.equals(self)) {
+        throw new InvalidInputException(
+            a.at("deployment"),
+            "names this deployment itself; to run at most one copy per node or topology value,"
+                + " use spread with maxPerValue: 1");
+      }
+      String topologyKey = null;
+      if (a.has("topologyKey")) {
+        topologyKey = Values.string(a.at("topologyKey"), a.get("topologyKey"));
+        LabelRules.validateKey(a.at("topologyKey"), topologyKey);
+      }
+      DeploymentAffinity rule = new DeploymentAffinity(deployment, topologyKey);
+      int earlier = out.indexOf(rule);
+      if (earlier >= 0) {
+        throw new InvalidInputException(
+            at, "repeats " + Values.item(path, earlier) + " (" + describe(rule) + ")");
+      }
+      if (contrary != null && contrary.rules().contains(rule)) {
+        throw new InvalidInputException(
+            at,
+            "contradicts "
+                + Values.item(contrary.path(), contrary.rules().indexOf(rule))
+                + ": "
+                + describe(rule)
+                + " cannot be both required and refused");
+      }
+      out.add(rule);
+    }
+    return out;
+  }
+
+  /** {@code 'mqtt-bridge' on the same node}, or {@code ... on the same value of 'site'}. */
+  private static String describe(DeploymentAffinity rule) {
+    return "'"
+        + rule.deployment()
+        + "' on the same "
+        + (rule.topologyKey() == null ? "node" : "value of '" + rule.topologyKey() + "'");
+  }
+
+  private static List<Spread> spread(String path, Object raw) {
+    List<?> list = Values.list(path, raw);
+    List<Spread> out = new ArrayList<>();
+    Map<String, String> keys = new HashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      String at = Values.item(path, i);
+      Mapping s = Values.mapping(at, list.get(i), SPREAD_FIELDS);
+      String key = Values.string(s.at("topologyKey"), s.required("topologyKey"));
+      LabelRules.validateKey(s.at("topologyKey"), key);
+      String earlier = keys.putIfAbsent(key, at);
+      if (earlier != null) {
+        throw new InvalidInputException(
+            s.at("topologyKey"), Values.describe(key) + " is already spread by " + earlier);
+      }
+      int max = Values.integer(s.at("maxPerValue"), s.required("maxPerValue"), 1, MAX_REPLICAS);
+      out.add(new Spread(key, max));
+    }
+    return out;
   }
 
   private static WorkloadTemplate template(String path, Object raw) {

@@ -4,15 +4,21 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.flotilla.controller.model.PlacementSpec;
+import dev.flotilla.controller.model.PlacementSpec.DeploymentAffinity;
+import dev.flotilla.controller.model.PlacementSpec.Spread;
+import dev.flotilla.controller.model.Toleration;
 import dev.flotilla.controller.model.WorkloadTemplate;
 import dev.flotilla.controller.model.WorkloadTemplate.Port;
 import dev.flotilla.controller.model.WorkloadTemplate.Probe;
 import dev.flotilla.controller.model.WorkloadTemplate.Resources;
 import dev.flotilla.controller.model.WorkloadTemplate.Restart;
 import dev.flotilla.controller.model.WorkloadTemplate.Volume;
+import dev.flotilla.profiles.Architecture;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -20,9 +26,10 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * Writes a {@link DeploymentManifest} back as a manifest, so the API can show a deployment the way
  * an operator would write it. The form is canonical: defaults are written out (host ports,
- * protocols, probe timings, the restart policy), empty optional parts are left out, and each amount
- * has one spelling ({@code 500m}, {@code 64Mi}, {@code 5m}). {@link ManifestReader} reads the
- * result back to an equal manifest. Pure.
+ * protocols, probe timings, the restart policy), empty optional parts are left out (a placement
+ * with nothing but defaults is no section at all), and each amount has one spelling ({@code 500m},
+ * {@code 64Mi}, {@code 5m}). {@link ManifestReader} reads the result back to an equal manifest.
+ * Pure.
  */
 public final class ManifestWriter {
   private static final ObjectMapper JSON =
@@ -43,6 +50,9 @@ public final class ManifestWriter {
     Map<String, Object> spec = new LinkedHashMap<>();
     if (!manifest.selector().isEverything()) {
       spec.put("selector", manifest.selector().toManifest());
+    }
+    if (!manifest.placement().equals(PlacementSpec.EVERY_NODE)) {
+      spec.put("placement", placement(manifest.placement()));
     }
     spec.put("template", template(manifest.template()));
     Map<String, Object> document = new LinkedHashMap<>();
@@ -73,6 +83,76 @@ public final class ManifestWriter {
         }
       }
     };
+  }
+
+  /** Only the fields that differ from their default; architectures in enum order. */
+  private static Map<String, Object> placement(PlacementSpec p) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (p.replicas() != null) {
+      out.put("replicas", p.replicas());
+    }
+    if (!p.architectures().isEmpty()) {
+      out.put(
+          "architectures",
+          new ArrayList<>(p.architectures().stream().map(Architecture::ociName).toList()));
+    }
+    if (p.minFirmwareVersion() != null) {
+      out.put("minFirmwareVersion", p.minFirmwareVersion().toString());
+    }
+    if (!p.peripherals().isEmpty()) {
+      out.put("peripherals", new LinkedHashMap<>(p.peripherals()));
+    }
+    if (!p.tolerations().isEmpty()) {
+      out.put(
+          "tolerations",
+          new ArrayList<>(p.tolerations().stream().map(ManifestWriter::toleration).toList()));
+    }
+    if (!p.affinity().isEmpty()) {
+      out.put("affinity", affinities(p.affinity()));
+    }
+    if (!p.antiAffinity().isEmpty()) {
+      out.put("antiAffinity", affinities(p.antiAffinity()));
+    }
+    if (!p.spread().isEmpty()) {
+      out.put("spread", new ArrayList<>(p.spread().stream().map(ManifestWriter::spread).toList()));
+    }
+    return out;
+  }
+
+  /** The operator always; the key and value when not empty, the effect when set. */
+  private static Map<String, Object> toleration(Toleration t) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (!t.key().isEmpty()) {
+      out.put("key", t.key());
+    }
+    out.put("operator", t.operator().manifestName());
+    if (!t.value().isEmpty()) {
+      out.put("value", t.value());
+    }
+    if (t.effect() != null) {
+      out.put("effect", t.effect().manifestName());
+    }
+    return out;
+  }
+
+  private static ArrayList<Object> affinities(List<DeploymentAffinity> rules) {
+    ArrayList<Object> out = new ArrayList<>();
+    for (DeploymentAffinity rule : rules) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("deployment", rule.deployment());
+      if (rule.topologyKey() != null) {
+        entry.put("topologyKey", rule.topologyKey());
+      }
+      out.add(entry);
+    }
+    return out;
+  }
+
+  private static Map<String, Object> spread(Spread s) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("topologyKey", s.topologyKey());
+    out.put("maxPerValue", s.maxPerValue());
+    return out;
   }
 
   private static Map<String, Object> template(WorkloadTemplate t) {

@@ -9,6 +9,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flotilla.controller.fleet.LabelSelector;
 import dev.flotilla.controller.model.InvalidInputException;
 import dev.flotilla.controller.model.PlacementSpec;
+import dev.flotilla.controller.model.PlacementSpec.DeploymentAffinity;
+import dev.flotilla.controller.model.PlacementSpec.Spread;
+import dev.flotilla.controller.model.Taint.Effect;
+import dev.flotilla.controller.model.Toleration;
+import dev.flotilla.controller.model.Toleration.Operator;
 import dev.flotilla.controller.model.WorkloadTemplate;
 import dev.flotilla.controller.model.WorkloadTemplate.Port;
 import dev.flotilla.controller.model.WorkloadTemplate.Probe;
@@ -18,10 +23,14 @@ import dev.flotilla.controller.model.WorkloadTemplate.Restart;
 import dev.flotilla.controller.model.WorkloadTemplate.RestartMode;
 import dev.flotilla.controller.model.WorkloadTemplate.Transport;
 import dev.flotilla.controller.model.WorkloadTemplate.Volume;
+import dev.flotilla.profiles.Architecture;
+import dev.flotilla.profiles.FirmwareVersion;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,6 +55,24 @@ class ManifestReaderTest {
           matchExpressions:
             - {key: district, operator: In, values: [d1, d2]}
             - {key: legacy, operator: DoesNotExist}
+        placement:
+          replicas: 3
+          architectures: [arm64, amd64]
+          minFirmwareVersion: "12.0"
+          peripherals: {serial: 2, gpu: 1}
+          tolerations:
+            - {key: dedicated, operator: Equal, value: traffic, effect: NoSchedule}
+            - {key: maintenance, operator: Exists}
+            - {operator: Exists, effect: NoExecute}
+          affinity:
+            - {deployment: mqtt-bridge}
+            - {deployment: mqtt-bridge, topologyKey: site}
+          antiAffinity:
+            - {deployment: camera-ingest}
+            - {deployment: mqtt-bridge, topologyKey: example.com/rack}
+          spread:
+            - {topologyKey: district, maxPerValue: 2}
+            - {topologyKey: site, maxPerValue: 1}
         template:
           image: localhost/sensors/aq:1.4
           command: [/bin/sh, -c]
@@ -91,6 +118,29 @@ class ManifestReaderTest {
               {"key": "site", "operator": "In", "values": ["north"]}
             ]
           },
+          "placement": {
+            "spread": [
+              {"topologyKey": "district", "maxPerValue": 2},
+              {"topologyKey": "site", "maxPerValue": 1}
+            ],
+            "antiAffinity": [
+              {"deployment": "camera-ingest"},
+              {"deployment": "mqtt-bridge", "topologyKey": "example.com/rack"}
+            ],
+            "affinity": [
+              {"deployment": "mqtt-bridge", "topologyKey": null},
+              {"deployment": "mqtt-bridge", "topologyKey": "site"}
+            ],
+            "tolerations": [
+              {"key": "dedicated", "value": "traffic", "effect": "NoSchedule"},
+              {"key": "maintenance", "operator": "Exists", "value": ""},
+              {"key": "", "operator": "Exists", "effect": "NoExecute"}
+            ],
+            "peripherals": {"gpu": 1, "serial": 2},
+            "minFirmwareVersion": "12",
+            "architectures": ["amd64", "arm64"],
+            "replicas": 3
+          },
           "template": {
             "image": "localhost/sensors/aq:1.4",
             "command": ["/bin/sh", "-c"],
@@ -126,7 +176,22 @@ class ManifestReaderTest {
           "air-quality",
           new TreeMap<>(Map.of("team", "city", "flotilla.dev/tier", "sensors")),
           LabelSelector.parse("site=north,district in (d1,d2),!legacy"),
-          PlacementSpec.EVERY_NODE,
+          new PlacementSpec(
+              3,
+              new TreeSet<>(Set.of(Architecture.AMD64, Architecture.ARM64)),
+              FirmwareVersion.parse("12.0").orElseThrow(),
+              new TreeMap<>(Map.of("gpu", 1, "serial", 2)),
+              List.of(
+                  new Toleration("dedicated", Operator.EQUAL, "traffic", Effect.NO_SCHEDULE),
+                  new Toleration("maintenance", Operator.EXISTS, "", null),
+                  new Toleration("", Operator.EXISTS, "", Effect.NO_EXECUTE)),
+              List.of(
+                  new DeploymentAffinity("mqtt-bridge", null),
+                  new DeploymentAffinity("mqtt-bridge", "site")),
+              List.of(
+                  new DeploymentAffinity("camera-ingest", null),
+                  new DeploymentAffinity("mqtt-bridge", "example.com/rack")),
+              List.of(new Spread("district", 2), new Spread("site", 1))),
           new WorkloadTemplate(
               "localhost/sensors/aq:1.4",
               List.of("/bin/sh", "-c"),
@@ -157,6 +222,11 @@ class ManifestReaderTest {
   /** The minimal manifest with {@code lines} added to its template. */
   static String template(String lines) {
     return MINIMAL + lines.indent(4);
+  }
+
+  /** The minimal manifest with {@code lines} as its {@code spec.placement}. */
+  static String placement(String lines) {
+    return MINIMAL + "  placement:\n" + lines.indent(4);
   }
 
   private static DeploymentManifest yaml(String text) {
@@ -257,6 +327,64 @@ class ManifestReaderTest {
     assertEquals(LabelSelector.EVERYTHING, yaml(empty).selector());
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "  placement:\n",
+        "  placement: {}\n",
+        "  placement: {architectures: [], peripherals: {}, tolerations: [], affinity: [],"
+            + " antiAffinity: [], spread: []}\n",
+        "  placement: {replicas: null, minFirmwareVersion: null}\n"
+      })
+  void anAbsentOrEmptyPlacementIsEveryNode(String section) {
+    assertEquals(PlacementSpec.EVERY_NODE, yaml(MINIMAL + section).placement());
+    assertEquals(PlacementSpec.EVERY_NODE, json(toJson(MINIMAL + section)).placement());
+  }
+
+  static Stream<Arguments> samePlacement() {
+    return Stream.of(
+        Arguments.of("architectures: [arm64, amd64]", "architectures: [amd64, arm64]"),
+        Arguments.of("minFirmwareVersion: '12'", "minFirmwareVersion: '12.0.0'"),
+        Arguments.of("peripherals: {serial: 2, gpu: 1}", "peripherals: {gpu: 1, serial: 2}"),
+        Arguments.of("tolerations: [{key: a}]", "tolerations: [{key: a, operator: Equal}]"),
+        Arguments.of(
+            "tolerations: [{key: a, operator: Exists}]",
+            "tolerations: [{key: a, operator: Exists, value: ''}]"),
+        Arguments.of(
+            "tolerations: [{operator: Exists}]", "tolerations: [{key: '', operator: Exists}]"),
+        Arguments.of(
+            "affinity: [{deployment: b}]", "affinity: [{deployment: b, topologyKey: null}]"));
+  }
+
+  @ParameterizedTest(name = "{0} == {1}")
+  @MethodSource("samePlacement")
+  void placementsThatMeanTheSameAreEqual(String a, String b) {
+    assertEquals(yaml(placement(a)), yaml(placement(b)));
+    assertEquals(yaml(placement(a)), json(toJson(placement(b))));
+  }
+
+  @Test
+  void placementRulesThatOnlyLookAlikeAreAccepted() {
+    PlacementSpec p =
+        yaml(placement(
+                """
+                replicas: 100000
+                spread: [{topologyKey: site, maxPerValue: 100000}]
+                affinity: [{deployment: b}, {deployment: b, topologyKey: site}]
+                antiAffinity: [{deployment: b, topologyKey: district}]
+                tolerations:
+                  - {key: a, value: x}
+                  - {key: a, value: y}
+                  - {key: a, value: ''}
+                """))
+            .placement();
+    assertEquals(100_000, p.replicas());
+    assertEquals(2, p.affinity().size());
+    assertEquals(List.of(new DeploymentAffinity("b", "district")), p.antiAffinity());
+    assertEquals(new Toleration("a", Operator.EQUAL, "", null), p.tolerations().get(2));
+  }
+
   @Test
   void datesAndYamlOneOneWordsStayWhatTheyAre() {
     // A date-like scalar is text (no timestamp type); `yes` is a YAML 1.1 boolean and refused as
@@ -320,6 +448,10 @@ class ManifestReaderTest {
 
   private static Refusal inTemplate(String lines, String field, String rule) {
     return new Refusal(lines.strip(), template(lines), field, rule);
+  }
+
+  private static Refusal inPlacement(String lines, String field, String rule) {
+    return new Refusal("placement " + lines.strip(), placement(lines), field, rule);
   }
 
   /** Refusals the YAML and the JSON twin both give, with the exact field and rule. */
@@ -399,15 +531,10 @@ class ManifestReaderTest {
             "must be a mapping, was a list"),
         refusal("no spec", MINIMAL.substring(0, MINIMAL.indexOf("spec:")), "spec", "is required"),
         refusal(
-            "spec.placement, not yet",
-            MINIMAL + "  placement: {spread: site}\n",
-            "spec.placement",
-            "unknown field; " + known + "selector, template"),
-        refusal(
             "spec.strategy, not yet",
             MINIMAL + "  strategy: {maxUnavailable: 1}\n",
             "spec.strategy",
-            "unknown field; " + known + "selector, template"),
+            "unknown field; " + known + "selector, placement, template"),
         refusal(
             "no template",
             MINIMAL.replace("  template:\n    image: localhost/aq:1\n", "  selector: {}\n"),
@@ -483,6 +610,202 @@ class ManifestReaderTest {
                 "spec:\n  selector: {matchExpressions: [{key: a, operator: In, value: b}]}\n"),
             "spec.selector.matchExpressions[0].value",
             "unknown field; " + known + "key, operator, values"),
+        refusal(
+            "placement a string",
+            MINIMAL + "  placement: everywhere\n",
+            "spec.placement",
+            "must be a mapping, was 'everywhere'"),
+        inPlacement(
+            "nodeName: gw-1",
+            "spec.placement.nodeName",
+            "unknown field; "
+                + known
+                + "replicas, architectures, minFirmwareVersion, peripherals, tolerations,"
+                + " affinity, antiAffinity, spread"),
+        inPlacement("replicas: 0", "spec.placement.replicas", "must be from 1 to 100000, was 0"),
+        inPlacement(
+            "replicas: 100001", "spec.placement.replicas", "must be from 1 to 100000, was 100001"),
+        inPlacement(
+            "replicas: '3'",
+            "spec.placement.replicas",
+            "must be an integer from 1 to 100000, was '3'; write it without quotes"),
+        inPlacement(
+            "replicas: 3.0",
+            "spec.placement.replicas",
+            "must be an integer from 1 to 100000, was the number 3.0"),
+        inPlacement(
+            "architectures: arm64",
+            "spec.placement.architectures",
+            "must be a list of strings, was 'arm64'"),
+        inPlacement(
+            "architectures: [arm64, x86_64]",
+            "spec.placement.architectures[1]",
+            "must be one of amd64, arm64, arm, riscv64, was 'x86_64'"),
+        inPlacement(
+            "architectures: [arm64, amd64, arm64]",
+            "spec.placement.architectures[2]",
+            "'arm64' is already listed at spec.placement.architectures[0]"),
+        inPlacement(
+            "minFirmwareVersion: 12.10",
+            "spec.placement.minFirmwareVersion",
+            "must be a quoted version such as \"12.0\", not a number, which loses digits (12.10"
+                + " reads as 12.1), was the number 12.1"),
+        inPlacement(
+            "minFirmwareVersion: 12",
+            "spec.placement.minFirmwareVersion",
+            "must be a quoted version such as \"12.0\", not a number, which loses digits (12.10"
+                + " reads as 12.1), was the number 12"),
+        inPlacement(
+            "minFirmwareVersion: v12",
+            "spec.placement.minFirmwareVersion",
+            "must be one to four dot-separated numbers of at most 9 digits, like \"12\", \"6.0\""
+                + " or \"2024.09.1\", was 'v12'"),
+        inPlacement(
+            "minFirmwareVersion: '1.2.3.4.5'",
+            "spec.placement.minFirmwareVersion",
+            "must be one to four dot-separated numbers of at most 9 digits, like \"12\", \"6.0\""
+                + " or \"2024.09.1\", was '1.2.3.4.5'"),
+        inPlacement(
+            "peripherals: [gpu]", "spec.placement.peripherals", "must be a mapping, was a list"),
+        inPlacement(
+            "peripherals: {gpu: 1, GPU: 1}",
+            "spec.placement.peripherals[\"GPU\"]",
+            "peripheral names must be 1 to 32 characters of a-z, 0-9 and '-', starting with a"
+                + " letter (gpu, serial, camera)"),
+        inPlacement(
+            "peripherals: {" + "a".repeat(33) + ": 1}",
+            "spec.placement.peripherals[\"" + "a".repeat(33) + "\"]",
+            "peripheral names must be 1 to 32 characters of a-z, 0-9 and '-', starting with a"
+                + " letter (gpu, serial, camera)"),
+        inPlacement(
+            "peripherals: {gpu: 0}",
+            "spec.placement.peripherals[\"gpu\"]",
+            "must be from 1 to 1024, was 0"),
+        inPlacement(
+            "peripherals: {serial: 1025}",
+            "spec.placement.peripherals[\"serial\"]",
+            "must be from 1 to 1024, was 1025"),
+        inPlacement(
+            "peripherals: {gpu: '1'}",
+            "spec.placement.peripherals[\"gpu\"]",
+            "must be an integer from 1 to 1024, was '1'; write it without quotes"),
+        inPlacement(
+            "tolerations: {key: a}", "spec.placement.tolerations", "must be a list, was a mapping"),
+        inPlacement(
+            "tolerations: [{key: a, operator: Exists}, {key: b, operator: In}]",
+            "spec.placement.tolerations[1].operator",
+            "must be Equal or Exists, was 'In'"),
+        inPlacement(
+            "tolerations: [{value: x}]",
+            "spec.placement.tolerations[0].key",
+            "is required for Equal; only operator: Exists may leave it out, to tolerate every"
+                + " taint"),
+        inPlacement(
+            "tolerations: [{key: '', operator: Equal, value: ''}]",
+            "spec.placement.tolerations[0].key",
+            "is required for Equal; only operator: Exists may leave it out, to tolerate every"
+                + " taint"),
+        inPlacement(
+            "tolerations: [{key: 'no space', operator: Exists}]",
+            "spec.placement.tolerations[0].key",
+            "key 'no space' is invalid: the name must be at most 63 characters of A-Z, a-z, 0-9,"
+                + " '-', '_' and '.', beginning and ending with a letter or digit"),
+        inPlacement(
+            "tolerations: [{key: a, operator: Exists, value: x}]",
+            "spec.placement.tolerations[0].value",
+            "must be absent or empty for Exists"),
+        inPlacement(
+            "tolerations: [{key: a, value: 'x y'}]",
+            "spec.placement.tolerations[0].value",
+            "value 'x y' is invalid: it must be empty or at most 63 characters of A-Z, a-z, 0-9,"
+                + " '-', '_' and '.', beginning and ending with a letter or digit"),
+        inPlacement(
+            "tolerations: [{key: a, value: 1}]",
+            "spec.placement.tolerations[0].value",
+            "must be a string, was the number 1; quote it (\"1\") to use it as text"),
+        inPlacement(
+            "tolerations: [{key: a, effect: PreferNoSchedule}]",
+            "spec.placement.tolerations[0].effect",
+            "must be NoSchedule or NoExecute, or absent for both, was 'PreferNoSchedule'"),
+        inPlacement(
+            "tolerations: [{key: a, tolerationSeconds: 60}]",
+            "spec.placement.tolerations[0].tolerationSeconds",
+            "unknown field; " + known + "key, operator, value, effect"),
+        inPlacement(
+            "affinity: [{topologyKey: site}]",
+            "spec.placement.affinity[0].deployment",
+            "is required"),
+        inPlacement(
+            "affinity: [{deployment: MQTT_Bridge}]",
+            "spec.placement.affinity[0].deployment",
+            "must be a deployment name, 1 to 63 characters of a-z, 0-9 and '-', starting with a"
+                + " letter or digit, was 'MQTT_Bridge'"),
+        inPlacement(
+            "affinity: [{deployment: b}, {deployment: aq, topologyKey: site}]",
+            "spec.placement.affinity[1].deployment",
+            "names this deployment itself; to run at most one copy per node or topology value,"
+                + " use spread with maxPerValue: 1"),
+        inPlacement(
+            "antiAffinity: [{deployment: aq}]",
+            "spec.placement.antiAffinity[0].deployment",
+            "names this deployment itself; to run at most one copy per node or topology value,"
+                + " use spread with maxPerValue: 1"),
+        inPlacement(
+            "affinity: [{deployment: b, topologyKey: '/site'}]",
+            "spec.placement.affinity[0].topologyKey",
+            "key '/site' has an invalid prefix: before the '/' must come a DNS subdomain of at"
+                + " most 253 characters of a-z, 0-9, '-' and '.' (e.g. example.com)"),
+        inPlacement(
+            "affinity: [{deployment: b, weight: 10}]",
+            "spec.placement.affinity[0].weight",
+            "unknown field; " + known + "deployment, topologyKey"),
+        inPlacement(
+            "affinity: [{deployment: b}, {deployment: c}, {deployment: b}]",
+            "spec.placement.affinity[2]",
+            "repeats spec.placement.affinity[0] ('b' on the same node)"),
+        inPlacement(
+            "antiAffinity: [{deployment: b, topologyKey: site}, {deployment: b, topologyKey:"
+                + " site}]",
+            "spec.placement.antiAffinity[1]",
+            "repeats spec.placement.antiAffinity[0] ('b' on the same value of 'site')"),
+        inPlacement(
+            "affinity: [{deployment: b, topologyKey: site}]\n"
+                + "antiAffinity: [{deployment: c}, {deployment: b, topologyKey: site}]",
+            "spec.placement.antiAffinity[1]",
+            "contradicts spec.placement.affinity[0]: 'b' on the same value of 'site' cannot be"
+                + " both required and refused"),
+        inPlacement(
+            "affinity: [{deployment: b}]\nantiAffinity: [{deployment: b}]",
+            "spec.placement.antiAffinity[0]",
+            "contradicts spec.placement.affinity[0]: 'b' on the same node cannot be both required"
+                + " and refused"),
+        inPlacement("spread: site", "spec.placement.spread", "must be a list, was 'site'"),
+        inPlacement(
+            "spread: [{maxPerValue: 1}]", "spec.placement.spread[0].topologyKey", "is required"),
+        inPlacement(
+            "spread: [{topologyKey: site}]", "spec.placement.spread[0].maxPerValue", "is required"),
+        inPlacement(
+            "spread: [{topologyKey: 'a b', maxPerValue: 1}]",
+            "spec.placement.spread[0].topologyKey",
+            "key 'a b' is invalid: the name must be at most 63 characters of A-Z, a-z, 0-9, '-',"
+                + " '_' and '.', beginning and ending with a letter or digit"),
+        inPlacement(
+            "spread: [{topologyKey: site, maxPerValue: 0}]",
+            "spec.placement.spread[0].maxPerValue",
+            "must be from 1 to 100000, was 0"),
+        inPlacement(
+            "spread: [{topologyKey: site, maxPerValue: 1.5}]",
+            "spec.placement.spread[0].maxPerValue",
+            "must be an integer from 1 to 100000, was the number 1.5"),
+        inPlacement(
+            "spread: [{topologyKey: district, maxPerValue: 2}, {topologyKey: district,"
+                + " maxPerValue: 1}]",
+            "spec.placement.spread[1].topologyKey",
+            "'district' is already spread by spec.placement.spread[0]"),
+        inPlacement(
+            "spread: [{topologyKey: site, maxPerValue: 1, whenUnsatisfiable: DoNotSchedule}]",
+            "spec.placement.spread[0].whenUnsatisfiable",
+            "unknown field; " + known + "topologyKey, maxPerValue"),
         refusal(
             "no image",
             MINIMAL.replace("image: localhost/aq:1", "args: [x]"),

@@ -15,6 +15,34 @@ class ManifestWriterTest {
     return ManifestReaderTest.template(lines);
   }
 
+  private static String placement(String lines) {
+    return ManifestReaderTest.placement(lines);
+  }
+
+  /** Every placement field, several spelt in a non-canonical way. */
+  static final String EVERY_PLACEMENT_FIELD =
+      placement(
+          """
+          replicas: 7
+          architectures: [riscv64, arm, arm64, amd64]
+          minFirmwareVersion: '2024.09.1'
+          peripherals: {serial: 2, gpu: 1, can-bus: 1024}
+          tolerations:
+            - {key: dedicated, value: traffic, effect: NoSchedule}
+            - {key: example.com/maintenance, operator: Exists, value: ''}
+            - {key: flaky, operator: Equal, value: '', effect: NoExecute}
+            - {operator: Exists}
+          affinity:
+            - {deployment: mqtt-bridge}
+            - {deployment: mqtt-bridge, topologyKey: site}
+          antiAffinity:
+            - {deployment: camera-ingest, topologyKey: null}
+            - {deployment: mqtt-bridge, topologyKey: example.com/rack}
+          spread:
+            - {topologyKey: site, maxPerValue: 100000}
+            - {topologyKey: district, maxPerValue: 2}
+          """);
+
   static Stream<String> manifests() {
     return Stream.of(
         ManifestReaderTest.MINIMAL,
@@ -45,7 +73,14 @@ class ManifestWriterTest {
                 + "      - {key: e, operator: DoesNotExist, values: []}\n"),
         ManifestReaderTest.MINIMAL.replace(
             "  name: aq\n",
-            "  name: aq\n  labels: {a: '', version: '1.4', 'example.com/b': 'on'}\n"));
+            "  name: aq\n  labels: {a: '', version: '1.4', 'example.com/b': 'on'}\n"),
+        EVERY_PLACEMENT_FIELD,
+        placement("replicas: 1"),
+        placement("minFirmwareVersion: '12'"),
+        placement("architectures: [arm]\ntolerations: [{operator: Exists, effect: NoSchedule}]"),
+        placement("spread: [{topologyKey: site, maxPerValue: 1}]\nreplicas: 2"),
+        placement("antiAffinity: [{deployment: b}]\naffinity: [{deployment: b, topologyKey: s}]"),
+        placement("peripherals: {gpu: 1}\naffinity: []\ntolerations: []"));
   }
 
   static Stream<Arguments> manifestsInEachFormat() {
@@ -107,14 +142,95 @@ class ManifestWriterTest {
   }
 
   @Test
+  void theDocumentOfEveryPlacementFieldReadsBackEqual() {
+    DeploymentManifest m = ManifestReader.read(EVERY_PLACEMENT_FIELD, ManifestFormat.YAML);
+    assertEquals(m, ManifestDecoder.decode("", ManifestWriter.toDocument(m)));
+  }
+
+  @Test
+  void thePlacementDocumentHoldsOnlyWhatDiffersFromTheDefaults() {
+    DeploymentManifest m = ManifestReader.read(EVERY_PLACEMENT_FIELD, ManifestFormat.YAML);
+    Object placement = ((Map<?, ?>) ManifestWriter.toDocument(m).get("spec")).get("placement");
+    assertEquals(
+        Map.of(
+            "replicas",
+            7,
+            "architectures",
+            List.of("amd64", "arm64", "arm", "riscv64"),
+            "minFirmwareVersion",
+            "2024.9.1",
+            "peripherals",
+            Map.of("can-bus", 1024, "gpu", 1, "serial", 2),
+            "tolerations",
+            List.of(
+                Map.of(
+                    "key",
+                    "dedicated",
+                    "operator",
+                    "Equal",
+                    "value",
+                    "traffic",
+                    "effect",
+                    "NoSchedule"),
+                Map.of("key", "example.com/maintenance", "operator", "Exists"),
+                Map.of("key", "flaky", "operator", "Equal", "effect", "NoExecute"),
+                Map.of("operator", "Exists")),
+            "affinity",
+            List.of(
+                Map.of("deployment", "mqtt-bridge"),
+                Map.of("deployment", "mqtt-bridge", "topologyKey", "site")),
+            "antiAffinity",
+            List.of(
+                Map.of("deployment", "camera-ingest"),
+                Map.of("deployment", "mqtt-bridge", "topologyKey", "example.com/rack")),
+            "spread",
+            List.of(
+                Map.of("topologyKey", "site", "maxPerValue", 100_000),
+                Map.of("topologyKey", "district", "maxPerValue", 2))),
+        placement);
+    assertEquals(
+        Map.of("replicas", 2),
+        ((Map<?, ?>)
+                ManifestWriter.toDocument(
+                        ManifestReader.read(
+                            placement("replicas: 2\ntolerations: []\nperipherals: {}"),
+                            ManifestFormat.YAML))
+                    .get("spec"))
+            .get("placement"));
+  }
+
+  @Test
+  void anEmptyPlacementIsNotWritten() {
+    for (String text :
+        List.of(placement("{}"), placement("architectures: []\nspread: []"), placement(""))) {
+      Map<String, Object> document =
+          ManifestWriter.toDocument(ManifestReader.read(text, ManifestFormat.YAML));
+      assertEquals(List.of("template"), List.copyOf(((Map<?, ?>) document.get("spec")).keySet()));
+    }
+  }
+
+  @Test
   void theDocumentKeepsTheManifestOrderOfFields() {
     Map<String, Object> document =
         ManifestWriter.toDocument(
             ManifestReader.read(ManifestReaderTest.FULL_YAML, ManifestFormat.YAML));
     assertEquals(List.of("apiVersion", "kind", "metadata", "spec"), List.copyOf(document.keySet()));
     @SuppressWarnings("unchecked")
-    Map<String, Object> template =
-        (Map<String, Object>) ((Map<String, Object>) document.get("spec")).get("template");
+    Map<String, Object> spec = (Map<String, Object>) document.get("spec");
+    assertEquals(List.of("selector", "placement", "template"), List.copyOf(spec.keySet()));
+    assertEquals(
+        List.of(
+            "replicas",
+            "architectures",
+            "minFirmwareVersion",
+            "peripherals",
+            "tolerations",
+            "affinity",
+            "antiAffinity",
+            "spread"),
+        List.copyOf(((Map<?, ?>) spec.get("placement")).keySet()));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> template = (Map<String, Object>) spec.get("template");
     assertEquals(
         List.of(
             "image",
