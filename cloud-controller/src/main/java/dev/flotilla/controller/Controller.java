@@ -9,6 +9,7 @@ import dev.flotilla.controller.mqtt.ControllerLink;
 import dev.flotilla.controller.mqtt.paho.PahoControllerLink;
 import dev.flotilla.controller.store.FleetStore;
 import dev.flotilla.controller.store.jdbc.JdbcFleetStore;
+import dev.flotilla.profiles.ProfileCatalog;
 import dev.flotilla.protocol.DecodeLimits;
 import dev.flotilla.protocol.DesiredStateSigner;
 import dev.flotilla.protocol.WireDecoder;
@@ -18,10 +19,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Controller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+  private static final long PLACEMENT_TICK_MS = 2_000;
 
   private final ControllerSettings settings;
   private final FleetStore store;
@@ -49,6 +53,10 @@ public final class Controller implements AutoCloseable {
   private final FleetService fleet;
   private final StoreCredentials credentials;
   private final String brokerUrl;
+  private final ProfileCatalog profiles;
+
+  /** Set when a node's state changed since the last placement; the placement tick clears it. */
+  private final AtomicBoolean statesChanged = new AtomicBoolean();
 
   private Controller(ControllerSettings settings, MeterRegistry registry, Clock clock) {
     this.settings = settings;
@@ -59,6 +67,7 @@ public final class Controller implements AutoCloseable {
       throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
     }
     secrets = ControllerSecrets.loadOrCreate(dataDir);
+    profiles = ProfileCatalog.load(settings.profilesDir());
     store =
         settings.jdbcUrl() == null
             ? JdbcFleetStore.openSqlite(dataDir.resolve("controller.db"))
@@ -100,7 +109,20 @@ public final class Controller implements AutoCloseable {
               clock,
               settings.staleAfter(),
               100_000,
-              metrics);
+              new Ingest.Listener() {
+                @Override
+                public void stored(FleetStore.IngestResult result, int messages, long lagNanos) {
+                  metrics.stored(result, messages, lagNanos);
+                  if (!result.changed().isEmpty()) {
+                    statesChanged.set(true);
+                  }
+                }
+
+                @Override
+                public void refused(String kind) {
+                  metrics.refused(kind);
+                }
+              });
       ingest = startedIngest;
       startedLink =
           new PahoControllerLink(
@@ -126,7 +148,8 @@ public final class Controller implements AutoCloseable {
                 return t;
               });
       fleet =
-          new FleetService(store, credentials, secrets, clock, settings, brokerUrl, broker != null);
+          new FleetService(
+              store, credentials, secrets, clock, settings, brokerUrl, broker != null, profiles);
       dispatcher =
           new Dispatcher(
               store,
@@ -136,6 +159,8 @@ public final class Controller implements AutoCloseable {
               clock,
               dispatchThread,
               settings.staleAfter(),
+              profiles,
+              settings.unreachableGrace(),
               metrics);
       fleet.attach(dispatcher, link);
     } catch (RuntimeException e) {
@@ -175,6 +200,8 @@ public final class Controller implements AutoCloseable {
         () -> dispatcher.republish(), republish, republish, TimeUnit.MILLISECONDS);
     long liveness = settings.livenessInterval().toMillis();
     timers.scheduleWithFixedDelay(this::sweep, liveness, liveness, TimeUnit.MILLISECONDS);
+    timers.scheduleWithFixedDelay(
+        this::placementTick, PLACEMENT_TICK_MS, PLACEMENT_TICK_MS, TimeUnit.MILLISECONDS);
     LOG.info(
         "controller.started data={} broker={} embedded={}",
         settings.dataDir().toAbsolutePath(),
@@ -186,11 +213,34 @@ public final class Controller implements AutoCloseable {
     try {
       var stale = store.markStale(fleet.now(), settings.staleAfter());
       if (!stale.isEmpty()) {
+        statesChanged.set(true);
         LOG.info("liveness.unreachable count={} first={}", stale.size(), stale.get(0));
       }
     } catch (RuntimeException e) {
       LOG.warn("liveness.sweep-failed reason={}", e.toString());
     }
+  }
+
+  /**
+   * Asks for a placement run when node states changed (a node went unreachable or came back) or
+   * when an unreachable node's grace ran out. Requests coalesce, so a storm of state changes costs
+   * one run per tick at most.
+   */
+  private void placementTick() {
+    try {
+      Instant due = dispatcher.nextChangeAt();
+      boolean graceOver = due != null && !fleet.now().isBefore(due);
+      if (statesChanged.getAndSet(false) || graceOver) {
+        dispatcher.request();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("placement.tick-failed reason={}", e.toString());
+    }
+  }
+
+  /** The firmware profiles placement reads: the built-in ones and the operator's. */
+  public ProfileCatalog profiles() {
+    return profiles;
   }
 
   /** The fleet operations the API calls. */

@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param livenessInterval how often staleness is checked
  * @param republishInterval how often unacknowledged desired states are published again
  * @param maxPayloadBytes the largest message accepted from a node
+ * @param profilesDir the operator's own firmware profiles, beside the built-in ones; null for none
+ * @param unreachableGrace how long a replica waits on an unreachable node before it moves
  */
 public record ControllerSettings(
     Path dataDir,
@@ -36,7 +38,9 @@ public record ControllerSettings(
     Duration staleAfter,
     Duration livenessInterval,
     Duration republishInterval,
-    int maxPayloadBytes) {
+    int maxPayloadBytes,
+    @Nullable Path profilesDir,
+    Duration unreachableGrace) {
 
   public static final Path DEFAULT_DATA_DIR = Path.of("flotilla-data");
   public static final int DEFAULT_BROKER_PORT = 1883;
@@ -51,6 +55,7 @@ public record ControllerSettings(
     Objects.requireNonNull(staleAfter, "staleAfter");
     Objects.requireNonNull(livenessInterval, "livenessInterval");
     Objects.requireNonNull(republishInterval, "republishInterval");
+    Objects.requireNonNull(unreachableGrace, "unreachableGrace");
     if (brokerPort < 1 || brokerPort > 65_535) {
       throw new IllegalArgumentException(
           "flotilla.broker.port must be 1..65535, was " + brokerPort);
@@ -76,7 +81,9 @@ public record ControllerSettings(
         Duration.ofMinutes(15),
         Duration.ofSeconds(30),
         Duration.ofSeconds(10),
-        256 * 1024);
+        256 * 1024,
+        null,
+        Duration.ofMinutes(10));
   }
 
   /** Whether the controller embeds its broker. */

@@ -15,10 +15,16 @@ import dev.flotilla.controller.model.FleetEvent;
 import dev.flotilla.controller.model.InvalidInputException;
 import dev.flotilla.controller.model.Node;
 import dev.flotilla.controller.model.NodeState;
+import dev.flotilla.controller.model.Taint;
 import dev.flotilla.controller.model.WorkloadObservation;
 import dev.flotilla.controller.mqtt.ControllerLink;
+import dev.flotilla.controller.placement.Explanation;
+import dev.flotilla.controller.placement.FleetSnapshot;
+import dev.flotilla.controller.placement.Placement;
+import dev.flotilla.controller.placement.Scheduler;
 import dev.flotilla.controller.store.FleetStore;
 import dev.flotilla.controller.store.FleetStore.DeploymentRow;
+import dev.flotilla.profiles.ProfileCatalog;
 import dev.flotilla.protocol.NodeId;
 import dev.flotilla.protocol.SigningKeys;
 import java.io.IOException;
@@ -28,16 +34,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +59,6 @@ import org.slf4j.LoggerFactory;
 public final class FleetService {
   private static final Logger LOG = LoggerFactory.getLogger(FleetService.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern PROFILE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
 
   /** How long an API call that changes placements waits for its dispatch before answering. */
   private static final long DISPATCH_WAIT_SECONDS = 30;
@@ -64,6 +70,7 @@ public final class FleetService {
   private final ControllerSettings settings;
   private final String linkBrokerUrl;
   private final boolean embedded;
+  private final ProfileCatalog profiles;
   private final Map<String, Deployment> parsed = new ConcurrentHashMap<>();
   private Dispatcher dispatcher;
   private ControllerLink link;
@@ -93,7 +100,8 @@ public final class FleetService {
       Clock clock,
       ControllerSettings settings,
       String linkBrokerUrl,
-      boolean embedded) {
+      boolean embedded,
+      ProfileCatalog profiles) {
     this.store = store;
     this.credentials = credentials;
     this.secrets = secrets;
@@ -101,6 +109,7 @@ public final class FleetService {
     this.settings = settings;
     this.linkBrokerUrl = linkBrokerUrl;
     this.embedded = embedded;
+    this.profiles = profiles;
   }
 
   void attach(Dispatcher dispatcher, ControllerLink link) {
@@ -184,14 +193,19 @@ public final class FleetService {
 
   // ---- enrollment ---------------------------------------------------------------------------
 
-  /** What a node gets back from enrollment: everything its agent configuration needs. */
+  /**
+   * What a node gets back from enrollment: everything its agent configuration needs, with the link
+   * tuning of its profile's connectivity class ({@code agentSettings}, agent configuration keys to
+   * values).
+   */
   public record Enrollment(
       String nodeId,
       String brokerUrl,
       String username,
       String password,
       String controllerPublicKey,
-      String keyId) {}
+      String keyId,
+      SortedMap<String, String> agentSettings) {}
 
   /**
    * Enrolls a node with a bootstrap token.
@@ -215,10 +229,19 @@ public final class FleetService {
     }
     SortedMap<String, String> l = new TreeMap<>(labels == null ? Map.of() : labels);
     LabelRules.validate("labels", l);
-    String p = profile == null || profile.isEmpty() ? "generic" : profile;
-    if (!PROFILE.matcher(p).matches()) {
+    if (profile == null || profile.isEmpty()) {
       throw new InvalidInputException(
-          "profile", "must be 1 to 128 characters of a-z, 0-9, '.', '_' and '-'");
+          "profile", "is required: the node's firmware profile, one of " + profiles.names());
+    }
+    String p = profile;
+    if (profiles.find(p).isEmpty()) {
+      throw new InvalidInputException(
+          "profile",
+          "'"
+              + shorten(p)
+              + "' is not a known firmware profile; known: "
+              + profiles.names()
+              + " (operators add their own in flotilla.profiles.dir)");
     }
     String password = ControllerSecrets.randomSecret();
     String credentialHash = Tokens.sha256(password);
@@ -250,7 +273,8 @@ public final class FleetService {
         nodeId,
         password,
         SigningKeys.encodePublic(key),
-        SigningKeys.keyId(key));
+        SigningKeys.keyId(key),
+        profiles.find(p).orElseThrow().agent().agentSettings());
   }
 
   /** The bootstrap token was unknown, expired or used up (a 401 without detail). */
@@ -332,6 +356,41 @@ public final class FleetService {
     }
     LabelRules.validate("labels", labels);
     store.setLabels(node.id(), labels);
+    awaitDispatch();
+    return node(id);
+  }
+
+  /**
+   * Replaces a node's taints.
+   *
+   * @return the node after the change
+   */
+  public Node taint(String id, List<Taint> taints) {
+    Node node = node(id);
+    for (int i = 0; i < taints.size(); i++) {
+      Taint t = taints.get(i);
+      LabelRules.validateKey("taints[" + i + "].key", t.key());
+      LabelRules.validateValue("taints[" + i + "].value", t.value());
+      for (int j = 0; j < i; j++) {
+        Taint earlier = taints.get(j);
+        if (earlier.key().equals(t.key()) && earlier.effect() == t.effect()) {
+          throw new InvalidInputException(
+              "taints[" + i + "]",
+              "repeats key '"
+                  + t.key()
+                  + "' with effect "
+                  + t.effect().manifestName()
+                  + " of taints["
+                  + j
+                  + "]");
+        }
+      }
+    }
+    if (taints.size() > LabelRules.MAX_LABELS) {
+      throw new InvalidInputException(
+          "taints", "must hold at most " + LabelRules.MAX_LABELS + " taints");
+    }
+    store.setTaints(node.id(), taints);
     awaitDispatch();
     return node(id);
   }
@@ -473,22 +532,48 @@ public final class FleetService {
   }
 
   /**
-   * For each deployment, how many nodes its selector matches, by state; one read of the fleet for
-   * all of them.
+   * For each deployment, the nodes it is placed on by state, as the last dispatch placed it; one
+   * read of the fleet for all of them.
    */
   public Map<String, Map<String, Long>> deploymentNodes(List<Deployment> deployments) {
-    List<Node> nodes = store.allNodes();
+    Placement placement = dispatcher.lastPlacement();
     Map<String, Map<String, Long>> out = new TreeMap<>();
     for (Deployment d : deployments) {
-      Map<String, Long> states = new TreeMap<>();
-      for (Node n : nodes) {
-        if (d.selector().matches(n.labels())) {
+      out.put(d.name(), new TreeMap<>());
+    }
+    if (placement == null) {
+      return out;
+    }
+    for (Node n : store.allNodes()) {
+      for (Deployment d : placement.on(n.id())) {
+        Map<String, Long> states = out.get(d.name());
+        if (states != null) {
           states.merge(n.state().name(), 1L, Long::sum);
         }
       }
-      out.put(d.name(), states);
     }
     return out;
+  }
+
+  /** Why the deployment runs where it runs, node by node, computed now from the stored fleet. */
+  public Explanation placement(String name) {
+    deployment(name);
+    Map<NodeId, Set<String>> current = new HashMap<>();
+    store.desiredSummaries().forEach((node, row) -> current.put(node, row.revisions().keySet()));
+    return Scheduler.explain(
+        new FleetSnapshot(
+            store.allNodes(),
+            currentDeployments(),
+            current,
+            profiles,
+            clock.instant(),
+            settings.unreachableGrace()),
+        name);
+  }
+
+  /** The firmware profiles nodes may name. */
+  public ProfileCatalog profiles() {
+    return profiles;
   }
 
   // ---- events -------------------------------------------------------------------------------

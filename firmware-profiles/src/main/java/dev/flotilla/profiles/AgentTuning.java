@@ -66,13 +66,15 @@ public record AgentTuning(
    * keeps the mapping alive on most networks at four pings an hour (about 2 MB a month with TCP/IP
    * overhead, against 9 MB at 60 s); an operator on a stricter carrier lowers it in the profile.
    * The 2 min will delay rides out cell hand-overs and modem re-attaches without flapping presence;
-   * the 15 min summary and reconnect ceiling keep a node in a dead zone from spending its data plan
-   * on retries.
+   * the 15 min reconnect ceiling keeps a node in a dead zone from spending its data plan on
+   * retries. The summary stays at 5 min (a few hundred bytes each): the controller marks a node
+   * unreachable after {@code flotilla.nodes.stale-after}, 15 min or three summaries, and a slower
+   * summary would make healthy cellular nodes look unreachable.
    */
   public static final AgentTuning CELLULAR =
       new AgentTuning(
           Duration.ofSeconds(240),
-          Duration.ofMinutes(15),
+          Duration.ofMinutes(5),
           Duration.ofSeconds(120),
           Duration.ofMinutes(15));
 

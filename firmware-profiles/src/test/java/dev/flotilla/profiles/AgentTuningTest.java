@@ -49,7 +49,7 @@ class AgentTuningTest {
     assertEquals(
         Map.of(
             "link.keep-alive", "4m",
-            "status.summary-interval", "15m",
+            "status.summary-interval", "5m",
             "link.will-delay", "2m",
             "link.reconnect-max", "15m"),
         AgentTuning.CELLULAR.agentSettings());

@@ -4,7 +4,12 @@ import dev.flotilla.controller.FleetService;
 import dev.flotilla.controller.model.Deployment;
 import dev.flotilla.controller.model.FleetEvent;
 import dev.flotilla.controller.model.Node;
+import dev.flotilla.controller.model.Taint;
 import dev.flotilla.controller.model.WorkloadObservation;
+import dev.flotilla.controller.placement.Explanation;
+import dev.flotilla.controller.placement.Explanation.NodeDecision;
+import dev.flotilla.profiles.Capacity;
+import dev.flotilla.profiles.FirmwareProfile;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +31,7 @@ final class ApiModels {
       String presence,
       @Nullable String lastSeenAt,
       boolean cordoned,
+      List<TaintBody> taints,
       String profile,
       Map<String, String> labels,
       String agentVersion,
@@ -42,6 +48,7 @@ final class ApiModels {
           n.presence().name(),
           time(n.lastSeenAt()),
           n.cordoned(),
+          n.taints().stream().map(TaintBody::of).toList(),
           n.profile(),
           n.labels(),
           n.agentVersion(),
@@ -83,6 +90,7 @@ final class ApiModels {
       int revision,
       String selector,
       String image,
+      @Nullable Integer replicas,
       String createdAt,
       Map<String, Long> nodes) {
     static DeploymentView of(Deployment d, Map<String, Long> nodes) {
@@ -91,8 +99,70 @@ final class ApiModels {
           d.revision(),
           d.selector().toString(),
           d.template().image(),
+          d.placement().replicas(),
           time(d.createdAt()),
           nodes);
+    }
+  }
+
+  /** A taint on a node, in requests and answers; {@code effect} is NoSchedule or NoExecute. */
+  record TaintBody(String key, @Nullable String value, String effect) {
+    static TaintBody of(Taint t) {
+      return new TaintBody(t.key(), t.value(), t.effect().manifestName());
+    }
+  }
+
+  /**
+   * Why a deployment runs where it runs.
+   *
+   * @param replicas null for an every-node deployment
+   * @param placed on how many nodes it is placed
+   * @param reasons for the nodes left out, how many failed each constraint (all nodes, not the
+   *     page)
+   * @param nodes the page of per-node decisions asked for
+   * @param continueToken pass back as {@code continue} for the next page; null on the last
+   */
+  record PlacementView(
+      String deployment,
+      @Nullable Integer replicas,
+      int placed,
+      Map<String, Long> reasons,
+      List<DecisionView> nodes,
+      @Nullable String continueToken) {}
+
+  /** Placement's decision for one node; {@code note} is kept or chosen for a placed node. */
+  record DecisionView(String node, boolean placed, String note, List<Explanation.Reason> reasons) {
+    static DecisionView of(NodeDecision d) {
+      return new DecisionView(d.node().value(), d.placed(), d.note(), d.reasons());
+    }
+  }
+
+  /** A firmware profile as the catalog holds it; CPU in millicores, memory and storage in bytes. */
+  record ProfileView(
+      String name,
+      String description,
+      String architecture,
+      String firmware,
+      String firmwareVersion,
+      Capacity capacity,
+      Capacity reserved,
+      Capacity allocatable,
+      Map<String, Integer> peripherals,
+      String connectivity,
+      Map<String, String> agentSettings) {
+    static ProfileView of(FirmwareProfile p) {
+      return new ProfileView(
+          p.name(),
+          p.description(),
+          p.architecture().ociName(),
+          p.firmware().name(),
+          p.firmware().version().toString(),
+          p.capacity(),
+          p.reserved(),
+          p.allocatable(),
+          p.peripherals(),
+          p.connectivity().yamlName(),
+          p.agent().agentSettings());
     }
   }
 
@@ -150,6 +220,8 @@ final class ApiModels {
       @Nullable String profile) {}
 
   record LabelRequest(Map<String, @Nullable String> labels) {}
+
+  record TaintRequest(@Nullable List<TaintBody> taints) {}
 
   record TokenRequest(String role, @Nullable String description, @Nullable String ttl) {}
 

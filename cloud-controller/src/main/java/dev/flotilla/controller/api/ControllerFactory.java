@@ -43,8 +43,15 @@ final class ControllerFactory {
             env.getProperty(
                 "flotilla.dispatch.republish-interval", Duration.class, d.republishInterval()),
             env.getProperty(
-                "flotilla.ingest.max-payload-bytes", Integer.class, d.maxPayloadBytes()));
+                "flotilla.ingest.max-payload-bytes", Integer.class, d.maxPayloadBytes()),
+            pathOrNull(env.getProperty("flotilla.profiles.dir", String.class, "")),
+            env.getProperty(
+                "flotilla.placement.unreachable-grace", Duration.class, d.unreachableGrace()));
     return Controller.start(settings, registry, Clock.systemUTC());
+  }
+
+  private static Path pathOrNull(String s) {
+    return s == null || s.isBlank() ? null : Path.of(s);
   }
 
   private static String blankToNull(String s) {

@@ -4,6 +4,7 @@ import dev.flotilla.controller.Controller;
 import dev.flotilla.controller.FleetService;
 import dev.flotilla.controller.Role;
 import dev.flotilla.controller.api.ApiModels.AppliedView;
+import dev.flotilla.controller.api.ApiModels.DecisionView;
 import dev.flotilla.controller.api.ApiModels.DeploymentView;
 import dev.flotilla.controller.api.ApiModels.EnrollRequest;
 import dev.flotilla.controller.api.ApiModels.EnrollmentTokenRequest;
@@ -12,8 +13,12 @@ import dev.flotilla.controller.api.ApiModels.EventView;
 import dev.flotilla.controller.api.ApiModels.LabelRequest;
 import dev.flotilla.controller.api.ApiModels.NodeList;
 import dev.flotilla.controller.api.ApiModels.NodeView;
+import dev.flotilla.controller.api.ApiModels.PlacementView;
+import dev.flotilla.controller.api.ApiModels.ProfileView;
 import dev.flotilla.controller.api.ApiModels.RevisionView;
 import dev.flotilla.controller.api.ApiModels.Summary;
+import dev.flotilla.controller.api.ApiModels.TaintBody;
+import dev.flotilla.controller.api.ApiModels.TaintRequest;
 import dev.flotilla.controller.api.ApiModels.TokenRequest;
 import dev.flotilla.controller.fleet.LabelSelector;
 import dev.flotilla.controller.manifest.ManifestFormat;
@@ -22,6 +27,9 @@ import dev.flotilla.controller.model.FleetEvent;
 import dev.flotilla.controller.model.InvalidInputException;
 import dev.flotilla.controller.model.Node;
 import dev.flotilla.controller.model.NodeState;
+import dev.flotilla.controller.model.Taint;
+import dev.flotilla.controller.placement.Explanation;
+import dev.flotilla.controller.placement.Explanation.NodeDecision;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -41,6 +49,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -104,6 +113,34 @@ final class FleetApi {
       throw new InvalidInputException("labels", "is required: an object of label changes");
     }
     return NodeView.of(fleet.label(id, request.labels()), null);
+  }
+
+  @Tag(name = "nodes")
+  @Operation(
+      summary = "Replace a node's taints",
+      description =
+          "Taints keep deployments that do not tolerate them off the node: NoSchedule keeps new"
+              + " ones off, NoExecute also takes off what runs. An empty list removes them all.")
+  @Put(value = "/nodes/{id}/taints", consumes = MediaType.APPLICATION_JSON)
+  NodeView taint(@PathVariable String id, @Body String body) {
+    TaintRequest request = JsonBodies.read(body, TaintRequest.class);
+    if (request.taints() == null) {
+      throw new InvalidInputException("taints", "is required: a list of taints, empty for none");
+    }
+    List<Taint> taints = new ArrayList<>();
+    for (int i = 0; i < request.taints().size(); i++) {
+      TaintBody t = request.taints().get(i);
+      String at = "taints[" + i + "]";
+      if (t == null || t.key() == null) {
+        throw new InvalidInputException(at + ".key", "is required");
+      }
+      Taint.Effect effect = t.effect() == null ? null : Taint.Effect.fromManifestName(t.effect());
+      if (effect == null) {
+        throw new InvalidInputException(at + ".effect", "must be NoSchedule or NoExecute");
+      }
+      taints.add(new Taint(t.key(), t.value() == null ? "" : t.value(), effect));
+    }
+    return NodeView.of(fleet.taint(id, taints), null);
   }
 
   @Tag(name = "nodes")
@@ -201,6 +238,53 @@ final class FleetApi {
   }
 
   @Tag(name = "deployments")
+  @Operation(
+      summary = "Why the deployment runs where it runs",
+      description =
+          "Per node: placed (kept or newly chosen) or not, with every failed constraint and its"
+              + " numbers. Filter with placed=true|false or node=ID; paged by node id.")
+  @Get("/deployments/{name}/placement")
+  PlacementView placement(
+      @PathVariable String name,
+      @QueryValue(defaultValue = "") String placed,
+      @QueryValue(defaultValue = "") String node,
+      @QueryValue(defaultValue = "1000") int limit,
+      @QueryValue(value = "continue", defaultValue = "") String continueToken) {
+    if (limit < 1 || limit > 10_000) {
+      throw new InvalidInputException("limit", "must be 1 to 10000, was " + limit);
+    }
+    Boolean wantPlaced =
+        switch (placed) {
+          case "" -> null;
+          case "true" -> true;
+          case "false" -> false;
+          default -> throw new InvalidInputException("placed", "must be true or false");
+        };
+    Explanation e = fleet.placement(name);
+    Map<String, Long> reasons = new TreeMap<>();
+    List<DecisionView> page = new ArrayList<>();
+    String next = null;
+    for (NodeDecision d : e.nodes()) {
+      for (Explanation.Reason r : d.reasons()) {
+        reasons.merge(r.constraint(), 1L, Long::sum);
+      }
+      boolean wanted =
+          (wantPlaced == null || d.placed() == wantPlaced)
+              && (node.isEmpty() || d.node().value().equals(node))
+              && d.node().value().compareTo(continueToken) > 0;
+      if (!wanted || next != null) {
+        continue;
+      }
+      if (page.size() == limit) {
+        next = page.get(page.size() - 1).node();
+        continue;
+      }
+      page.add(DecisionView.of(d));
+    }
+    return new PlacementView(e.deployment(), e.replicas(), e.placed(), reasons, page, next);
+  }
+
+  @Tag(name = "deployments")
   @Operation(summary = "Delete a deployment: its workload leaves every node")
   @Delete("/deployments/{name}")
   HttpResponse<Void> deleteDeployment(@PathVariable String name) {
@@ -241,6 +325,26 @@ final class FleetApi {
       total += e.getValue();
     }
     return new Summary(total, byState, fleet.deployments().size());
+  }
+
+  // ---- firmware profiles --------------------------------------------------------------------
+
+  @Tag(name = "profiles")
+  @Operation(summary = "The firmware profiles nodes may name: built-in and the operator's own")
+  @Get("/profiles")
+  List<ProfileView> profiles() {
+    return fleet.profiles().all().stream().map(ProfileView::of).toList();
+  }
+
+  @Tag(name = "profiles")
+  @Operation(summary = "One firmware profile")
+  @Get("/profiles/{name}")
+  ProfileView profile(@PathVariable String name) {
+    return fleet
+        .profiles()
+        .find(name)
+        .map(ProfileView::of)
+        .orElseThrow(() -> new FleetService.NotFoundException("no profile " + name));
   }
 
   // ---- enrollment and tokens ----------------------------------------------------------------

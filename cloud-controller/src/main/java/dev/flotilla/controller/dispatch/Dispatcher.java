@@ -4,8 +4,12 @@ import dev.flotilla.controller.model.Deployment;
 import dev.flotilla.controller.model.FleetEvent;
 import dev.flotilla.controller.model.Node;
 import dev.flotilla.controller.mqtt.ControllerLink;
+import dev.flotilla.controller.placement.FleetSnapshot;
+import dev.flotilla.controller.placement.Placement;
+import dev.flotilla.controller.placement.Scheduler;
 import dev.flotilla.controller.store.FleetStore;
 import dev.flotilla.controller.store.FleetStore.DesiredRow;
+import dev.flotilla.profiles.ProfileCatalog;
 import dev.flotilla.protocol.DesiredStateSigner;
 import dev.flotilla.protocol.NodeId;
 import dev.flotilla.protocol.Timestamps;
@@ -14,11 +18,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -28,12 +32,14 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Computes every node's desired state from the deployments, and for each node whose content changed
- * gives it the next generation, signs it, stores it and publishes it retained.
+ * Computes every node's desired state from the deployments placed on it ({@link Scheduler}), and
+ * for each node whose content changed gives it the next generation, signs it, stores it and
+ * publishes it retained.
  *
  * <p>Runs on one thread: requests that arrive while a run is going coalesce into one more run, so a
  * burst of API calls costs one recompute. A run reads the fleet in three queries and writes all new
@@ -75,7 +81,10 @@ public final class Dispatcher {
   private final ExecutorService thread;
   private final ForkJoinPool signers;
   private final Duration staleAfter;
+  private final ProfileCatalog profiles;
+  private final Duration unreachableGrace;
   private final Listener listener;
+  private volatile @Nullable Placement lastPlacement;
   private final Object lock = new Object();
   private CompletableFuture<Report> next; // guarded by lock
 
@@ -91,6 +100,8 @@ public final class Dispatcher {
       Clock clock,
       ExecutorService thread,
       Duration staleAfter,
+      ProfileCatalog profiles,
+      Duration unreachableGrace,
       Listener listener) {
     this.store = Objects.requireNonNull(store, "store");
     this.deployments = Objects.requireNonNull(deployments, "deployments");
@@ -99,6 +110,8 @@ public final class Dispatcher {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.thread = Objects.requireNonNull(thread, "thread");
     this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
+    this.profiles = Objects.requireNonNull(profiles, "profiles");
+    this.unreachableGrace = Objects.requireNonNull(unreachableGrace, "unreachableGrace");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.signers = new ForkJoinPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
   }
@@ -153,22 +166,20 @@ public final class Dispatcher {
     Instant started = clock.instant();
     long t0 = System.nanoTime();
     List<Node> nodes = store.allNodes();
-    List<Deployment> all = new ArrayList<>(deployments.get());
-    all.sort(Comparator.comparing(Deployment::createdAt).thenComparing(Deployment::name));
     Map<NodeId, DesiredRow> prior = store.desiredSummaries();
+    Map<NodeId, Set<String>> current = new HashMap<>();
+    prior.forEach((node, row) -> current.put(node, row.revisions().keySet()));
+    Placement placement =
+        Scheduler.place(
+            new FleetSnapshot(
+                nodes, deployments.get(), current, profiles, started, unreachableGrace));
+    lastPlacement = placement;
 
     List<Change> changes = new ArrayList<>();
     for (Node node : nodes) {
       DesiredRow before = prior.get(node.id());
       List<PlacedWorkload> placed = new ArrayList<>();
-      for (Deployment d : all) {
-        if (!d.selector().matches(node.labels())) {
-          continue;
-        }
-        // A cordoned node keeps what it runs (and its updates) but receives nothing new.
-        if (node.cordoned() && (before == null || !before.revisions().containsKey(d.name()))) {
-          continue;
-        }
+      for (Deployment d : placement.on(node.id())) {
         placed.add(new PlacedWorkload(d.name(), d.revision(), d.template()));
       }
       DesiredStateComposer.Composition c = DesiredStateComposer.compose(node.id(), placed);
@@ -279,6 +290,20 @@ public final class Dispatcher {
     store.markPublished(acked);
     listener.published(acked.size());
     return acked.size();
+  }
+
+  /**
+   * When the last placement changes by itself (an unreachable node's grace running out); null when
+   * nothing waits on the clock. The controller asks for a run once this has passed.
+   */
+  public @Nullable Instant nextChangeAt() {
+    Placement p = lastPlacement;
+    return p == null ? null : p.nextChangeAt();
+  }
+
+  /** The placement of the last run; null before the first. */
+  public @Nullable Placement lastPlacement() {
+    return lastPlacement;
   }
 
   /** Stops the signing pool. The dispatch thread belongs to the caller. */

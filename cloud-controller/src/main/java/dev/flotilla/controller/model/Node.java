@@ -3,6 +3,7 @@ package dev.flotilla.controller.model;
 import dev.flotilla.protocol.NodeId;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -11,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * An enrolled node as stored.
  *
+ * @param taints keep deployments that do not tolerate them away (placement)
  * @param lastSeenAt when a status or presence last arrived; null when never
  * @param desiredGeneration the generation last dispatched to it; 0 when none
  * @param observedGeneration the generation it last reported applied
@@ -20,6 +22,7 @@ public record Node(
     String profile,
     SortedMap<String, String> labels,
     boolean cordoned,
+    List<Taint> taints,
     Instant enrolledAt,
     NodeState state,
     Instant stateSince,
@@ -33,6 +36,7 @@ public record Node(
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(profile, "profile");
     labels = Collections.unmodifiableSortedMap(new TreeMap<>(labels));
+    taints = List.copyOf(taints);
     Objects.requireNonNull(enrolledAt, "enrolledAt");
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(stateSince, "stateSince");

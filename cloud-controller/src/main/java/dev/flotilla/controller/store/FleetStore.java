@@ -4,6 +4,7 @@ import dev.flotilla.controller.model.FleetEvent;
 import dev.flotilla.controller.model.Node;
 import dev.flotilla.controller.model.NodeState;
 import dev.flotilla.controller.model.Presence;
+import dev.flotilla.controller.model.Taint;
 import dev.flotilla.controller.model.WorkloadObservation;
 import dev.flotilla.protocol.NodeId;
 import java.time.Duration;
@@ -62,6 +63,13 @@ public interface FleetStore extends AutoCloseable {
    * @return false when there is no such node
    */
   boolean setLabels(NodeId id, SortedMap<String, String> labels);
+
+  /**
+   * Replaces the node's taints.
+   *
+   * @return false when there is no such node
+   */
+  boolean setTaints(NodeId id, List<Taint> taints);
 
   /**
    * @return false when there is no such node

@@ -16,6 +16,7 @@ import dev.flotilla.protocol.v1.WorkloadStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -97,14 +98,18 @@ class ControllerApiIT {
 
     String once =
         c.post("/api/v1/enrollment-tokens", JSON, "{\"maxUses\":1}").json().get("token").asText();
-    String body = "{\"token\":\"" + once + "\",\"nodeId\":\"gw-enroll-1\"}";
+    String body =
+        "{\"token\":\"" + once + "\",\"nodeId\":\"gw-enroll-1\",\"profile\":\"generic-x86-64\"}";
     assertEquals(409, c.send("POST", "/api/v1/enroll", JSON, body, null).status());
     // The refused enrollment did not use the token up.
-    String other = "{\"token\":\"" + once + "\",\"nodeId\":\"gw-enroll-2\"}";
+    String other =
+        "{\"token\":\"" + once + "\",\"nodeId\":\"gw-enroll-2\",\"profile\":\"generic-x86-64\"}";
     assertEquals(200, c.send("POST", "/api/v1/enroll", JSON, other, null).status());
-    String third = "{\"token\":\"" + once + "\",\"nodeId\":\"gw-enroll-3\"}";
+    String third =
+        "{\"token\":\"" + once + "\",\"nodeId\":\"gw-enroll-3\",\"profile\":\"generic-x86-64\"}";
     assertEquals(401, c.send("POST", "/api/v1/enroll", JSON, third, null).status());
-    String bogus = "{\"token\":\"flb_bogus\",\"nodeId\":\"gw-enroll-4\"}";
+    String bogus =
+        "{\"token\":\"flb_bogus\",\"nodeId\":\"gw-enroll-4\",\"profile\":\"generic-x86-64\"}";
     assertEquals(401, c.send("POST", "/api/v1/enroll", JSON, bogus, null).status());
   }
 
@@ -139,6 +144,41 @@ class ControllerApiIT {
             null);
     assertEquals(400, unknown.status());
     assertEquals("colour", unknown.json().get("field").asText());
+    Answer noProfile =
+        c.send(
+            "POST",
+            "/api/v1/enroll",
+            JSON,
+            "{\"token\":\"" + token + "\",\"nodeId\":\"gw-x\"}",
+            null);
+    assertEquals(400, noProfile.status());
+    assertEquals("profile", noProfile.json().get("field").asText());
+    assertTrue(noProfile.body().contains("raspberry-pi-4"), noProfile.toString());
+    Answer unknownProfile =
+        c.send(
+            "POST",
+            "/api/v1/enroll",
+            JSON,
+            "{\"token\":\"" + token + "\",\"nodeId\":\"gw-x\",\"profile\":\"toaster\"}",
+            null);
+    assertEquals(400, unknownProfile.status());
+    assertEquals("profile", unknownProfile.json().get("field").asText());
+    assertTrue(unknownProfile.body().contains("toaster"), unknownProfile.toString());
+  }
+
+  @Test
+  void enrollmentAnswersTheLinkTuningOfTheNodesProfile() {
+    JsonNode cellular = c.enroll("gw-lte-1", "{}", "cellular-x86-64");
+    assertEquals("4m", cellular.get("agentSettings").get("link.keep-alive").asText());
+    JsonNode wired = c.enroll("gw-eth-1", "{}", "generic-x86-64");
+    assertEquals("1m", wired.get("agentSettings").get("link.keep-alive").asText());
+    JsonNode profiles = c.get("/api/v1/profiles").json();
+    assertTrue(profiles.size() >= 6, profiles.toString());
+    JsonNode jetson = c.get("/api/v1/profiles/jetson-orin-nano").json();
+    assertEquals("arm64", jetson.get("architecture").asText());
+    assertEquals(1, jetson.get("peripherals").get("gpu").asInt());
+    assertEquals(
+        404, c.send("GET", "/api/v1/profiles/toaster", JSON, null, c.adminToken()).status());
   }
 
   @Test
@@ -321,5 +361,87 @@ class ControllerApiIT {
     assertEquals("invalid", a.json().path("error").asText(), a.toString());
     assertTrue(a.json().path("field").asText().startsWith(field), a.toString());
     assertFalse(a.json().path("rule").asText().isEmpty(), a.toString());
+  }
+
+  @Test
+  void placementFollowsProfilesAndTaintsAndExplainsEveryNode() {
+    c.enroll("pl-pi", "{\"zone\":\"pl\"}", "raspberry-pi-4");
+    c.enroll("pl-jet", "{\"zone\":\"pl\"}", "jetson-orin-nano");
+    c.enroll("pl-x86", "{\"zone\":\"pl\"}", "generic-x86-64");
+    String vision =
+        """
+        apiVersion: flotilla.dev/v1
+        kind: Deployment
+        metadata: {name: pl-vision}
+        spec:
+          selector: {matchLabels: {zone: pl}}
+          placement:
+            architectures: [arm64]
+            peripherals: {gpu: 1}
+          template: {image: "localhost/vision:1"}
+        """;
+    assertEquals(201, c.post("/api/v1/deployments", YAML, vision).status());
+    JsonNode p = c.get("/api/v1/deployments/pl-vision/placement").json();
+    assertEquals(1, p.get("placed").asInt(), p.toString());
+    Map<String, JsonNode> byNode = new java.util.HashMap<>();
+    for (JsonNode n : p.get("nodes")) {
+      byNode.put(n.get("node").asText(), n);
+    }
+    assertTrue(byNode.get("pl-jet").get("placed").asBoolean(), p.toString());
+    assertEquals("chosen", byNode.get("pl-jet").get("note").asText());
+    JsonNode pi = byNode.get("pl-pi").get("reasons");
+    assertEquals("peripheral", pi.get(0).get("constraint").asText(), p.toString());
+    JsonNode x86 = byNode.get("pl-x86").get("reasons");
+    assertEquals("architecture", x86.get(0).get("constraint").asText(), p.toString());
+    assertEquals(1, p.get("reasons").get("architecture").asInt(), p.toString());
+    // Filters: only the nodes left out, and one node.
+    JsonNode out = c.get("/api/v1/deployments/pl-vision/placement?placed=false").json();
+    assertFalse(out.get("nodes").toString().contains("pl-jet"), out.toString());
+    JsonNode one = c.get("/api/v1/deployments/pl-vision/placement?node=pl-pi").json();
+    assertEquals(1, one.get("nodes").size());
+    assertEquals(400, c.get("/api/v1/deployments/pl-vision/placement?placed=maybe").status());
+    assertEquals(404, c.get("/api/v1/deployments/nope/placement").status());
+
+    // A NoExecute taint takes it off the Jetson; a toleration would let it stay.
+    Answer tainted =
+        c.send(
+            "PUT",
+            "/api/v1/nodes/pl-jet/taints",
+            JSON,
+            "{\"taints\":[{\"key\":\"repair\",\"effect\":\"NoExecute\"}]}",
+            c.adminToken());
+    assertEquals(200, tainted.status(), tainted.toString());
+    assertEquals("NoExecute", tainted.json().get("taints").get(0).get("effect").asText());
+    JsonNode after = c.get("/api/v1/deployments/pl-vision/placement?node=pl-jet").json();
+    assertFalse(after.get("nodes").get(0).get("placed").asBoolean(), after.toString());
+    assertEquals(
+        "taint", after.get("nodes").get(0).get("reasons").get(0).get("constraint").asText());
+    assertTrue(
+        c.get("/api/v1/deployments/pl-vision").json().get("nodes").isEmpty(),
+        "no node should run it now");
+
+    Answer badEffect =
+        c.send(
+            "PUT",
+            "/api/v1/nodes/pl-jet/taints",
+            JSON,
+            "{\"taints\":[{\"key\":\"repair\",\"effect\":\"Sometimes\"}]}",
+            c.adminToken());
+    assertEquals(400, badEffect.status());
+    assertEquals("taints[0].effect", badEffect.json().get("field").asText());
+    Answer badKey =
+        c.send(
+            "PUT",
+            "/api/v1/nodes/pl-jet/taints",
+            JSON,
+            "{\"taints\":[{\"key\":\"-x\",\"effect\":\"NoSchedule\"}]}",
+            c.adminToken());
+    assertEquals(400, badKey.status());
+    assertEquals("taints[0].key", badKey.json().get("field").asText());
+    Answer cleared =
+        c.send("PUT", "/api/v1/nodes/pl-jet/taints", JSON, "{\"taints\":[]}", c.adminToken());
+    assertEquals(200, cleared.status());
+    JsonNode back = c.get("/api/v1/deployments/pl-vision/placement?node=pl-jet").json();
+    assertTrue(back.get("nodes").get(0).get("placed").asBoolean(), back.toString());
   }
 }

@@ -34,7 +34,7 @@ public final class ControllerBenchmark {
             token,
             String.format("gw-%05d", i),
             Map.of("district", "d" + (i % 20), "site", "s" + (i % 200)),
-            "generic",
+            "generic-x86-64",
             "127.0.0.1");
       }
       double enrollS = (System.nanoTime() - t0) / 1e9;

@@ -8,6 +8,7 @@ import dev.flotilla.controller.model.FleetEvent;
 import dev.flotilla.controller.model.Node;
 import dev.flotilla.controller.model.NodeState;
 import dev.flotilla.controller.model.Presence;
+import dev.flotilla.controller.model.Taint;
 import dev.flotilla.controller.model.WorkloadObservation;
 import dev.flotilla.controller.store.FleetStore.DesiredRow;
 import dev.flotilla.controller.store.FleetStore.EnrollOutcome;
@@ -114,6 +115,27 @@ class JdbcFleetStoreIT {
       assertEquals(NodeState.UNREACHABLE, s.node(b).orElseThrow().state());
       assertEquals(2, s.allNodes().size());
       assertEquals(2L, s.countByState().get(NodeState.UNREACHABLE));
+    }
+  }
+
+  @Test
+  void taintsAreStoredInOrderAndSurviveReopening() {
+    List<Taint> taints =
+        List.of(
+            new Taint("dedicated", "traffic", Taint.Effect.NO_SCHEDULE),
+            new Taint("repair", "", Taint.Effect.NO_EXECUTE));
+    try (JdbcFleetStore s = open()) {
+      token(s, "h", 1);
+      s.enroll("h", A, "raspberry-pi-4", new TreeMap<>(), "c", T0);
+      assertEquals(List.of(), s.node(A).orElseThrow().taints());
+      assertTrue(s.setTaints(A, taints));
+      assertFalse(s.setTaints(new NodeId("gw-none"), taints));
+    }
+    try (JdbcFleetStore s = open()) {
+      assertEquals(taints, s.node(A).orElseThrow().taints());
+      assertEquals(taints, s.allNodes().get(0).taints());
+      assertTrue(s.setTaints(A, List.of()));
+      assertEquals(List.of(), s.node(A).orElseThrow().taints());
     }
   }
 

@@ -158,8 +158,16 @@ public final class ControllerHarness implements AutoCloseable {
     }
   }
 
-  /** Creates a bootstrap token and enrolls {@code node}; returns the enrollment answer. */
+  /**
+   * Creates a bootstrap token and enrolls {@code node} with the {@code generic-x86-64} profile;
+   * returns the enrollment answer.
+   */
   public JsonNode enroll(String node, String labelsJson) {
+    return enroll(node, labelsJson, "generic-x86-64");
+  }
+
+  /** Creates a bootstrap token and enrolls {@code node}; returns the enrollment answer. */
+  public JsonNode enroll(String node, String labelsJson, String profile) {
     String token =
         post("/api/v1/enrollment-tokens", "application/json", "{\"maxUses\": 1}")
             .json()
@@ -174,6 +182,8 @@ public final class ControllerHarness implements AutoCloseable {
                 + token
                 + "\",\"nodeId\":\""
                 + node
+                + "\",\"profile\":\""
+                + profile
                 + "\",\"labels\":"
                 + labelsJson
                 + "}",

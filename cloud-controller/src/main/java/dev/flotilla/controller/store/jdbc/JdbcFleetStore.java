@@ -10,6 +10,7 @@ import dev.flotilla.controller.model.Node;
 import dev.flotilla.controller.model.NodeState;
 import dev.flotilla.controller.model.NodeStates;
 import dev.flotilla.controller.model.Presence;
+import dev.flotilla.controller.model.Taint;
 import dev.flotilla.controller.model.WorkloadObservation;
 import dev.flotilla.controller.store.FleetStore;
 import dev.flotilla.controller.store.FleetStoreException;
@@ -51,14 +52,15 @@ public final class JdbcFleetStore implements FleetStore {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<TreeMap<String, String>> STRING_MAP = new TypeReference<>() {};
   private static final TypeReference<TreeMap<String, Integer>> INT_MAP = new TypeReference<>() {};
+  private static final TypeReference<List<Map<String, String>>> TAINTS = new TypeReference<>() {};
   private static final String CONTROLLER_NODE = "";
   private static final int BATCH = 500;
 
   private static final String NODE_COLUMNS =
-      "id, profile, labels, cordoned, enrolled_at, state, state_since, presence, presence_at,"
-          + " last_seen_at, agent_version, status_sequence, observed_generation, cpu_millis,"
-          + " memory_bytes, memory_limit_bytes, disk_free_bytes,"
-          + " (SELECT d.generation FROM node_desired d WHERE d.node_id = nodes.id) AS desired";
+      "id, profile, labels, cordoned, taints, enrolled_at, state, state_since, presence,"
+          + " presence_at, last_seen_at, agent_version, status_sequence, observed_generation,"
+          + " cpu_millis, memory_bytes, memory_limit_bytes, disk_free_bytes, (SELECT d.generation"
+          + " FROM node_desired d WHERE d.node_id = nodes.id) AS desired";
 
   private final HikariDataSource dataSource;
   private final AtomicLong ingestOrder;
@@ -298,6 +300,7 @@ public final class JdbcFleetStore implements FleetStore {
         rs.getString("profile"),
         stringMap(rs.getString("labels")),
         rs.getBoolean("cordoned"),
+        taints(rs.getString("taints")),
         Instant.ofEpochMilli(rs.getLong("enrolled_at")),
         NodeState.valueOf(rs.getString("state")),
         Instant.ofEpochMilli(rs.getLong("state_since")),
@@ -317,6 +320,37 @@ public final class JdbcFleetStore implements FleetStore {
   public boolean setLabels(NodeId id, SortedMap<String, String> labels) {
     return update(
         "label node " + id, "UPDATE nodes SET labels = ? WHERE id = ?", json(labels), id.value());
+  }
+
+  @Override
+  public boolean setTaints(NodeId id, List<Taint> taints) {
+    List<Map<String, String>> rows = new ArrayList<>();
+    for (Taint t : taints) {
+      rows.add(Map.of("key", t.key(), "value", t.value(), "effect", t.effect().manifestName()));
+    }
+    String json;
+    try {
+      json = JSON.writeValueAsString(rows);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write taints as JSON", e);
+    }
+    return update("taint node " + id, "UPDATE nodes SET taints = ? WHERE id = ?", json, id.value());
+  }
+
+  private static List<Taint> taints(String json) {
+    try {
+      List<Taint> out = new ArrayList<>();
+      for (Map<String, String> row : JSON.readValue(json, TAINTS)) {
+        Taint.Effect effect = Taint.Effect.fromManifestName(row.get("effect"));
+        if (effect == null) {
+          throw new IllegalStateException("a stored taint has an unknown effect: " + row);
+        }
+        out.add(new Taint(row.get("key"), row.getOrDefault("value", ""), effect));
+      }
+      return out;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a stored JSON column is corrupt: " + e.getMessage(), e);
+    }
   }
 
   @Override
