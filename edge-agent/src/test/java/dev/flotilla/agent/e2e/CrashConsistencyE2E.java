@@ -105,7 +105,11 @@ class CrashConsistencyE2E {
   }
 
   private void assertConvergedAndNothingLost(List<Workload> target, String after) {
+    // Paho 1.2.5's callback thread can throw a NullPointerException in shutdownConnection when a
+    // connection closes while another starts (a race inside the library, seen once in CI among
+    // some hundred agent restarts here); it says nothing about convergence, which is checked here.
     await()
+        .dontCatchUncaughtExceptions()
         .atMost(Harness.CONVERGE)
         .pollInterval(Duration.ofMillis(100))
         .until(() -> converged(target));
