@@ -10,16 +10,9 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.representer.Representer;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads one profile file into a {@link FirmwareProfile}. Pure and thread-safe (a fresh YAML parser
@@ -183,7 +176,7 @@ public final class ProfileLoader {
 
     private @Nullable Object parseYaml(String text) {
       try {
-        return yaml().load(text);
+        return PlainYaml.parser(MAX_CHARS, MAX_DEPTH, MAX_YAML_ALIASES).load(text);
       } catch (MarkedYAMLException e) {
         Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
         String where =
@@ -477,50 +470,5 @@ public final class ProfileLoader {
     return raw instanceof Number || raw instanceof Boolean
         ? "; quote it (\"" + Quantities.shorten(String.valueOf(raw)) + "\") to use it as text"
         : "";
-  }
-
-  /**
-   * A SnakeYAML parser for plain data only: the safe constructor without the timestamp, binary, set
-   * and ordered-map types (a date-like scalar stays text), duplicate keys refused, and the size,
-   * depth and alias limits above. Not thread-safe, hence one per call.
-   */
-  private static Yaml yaml() {
-    LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false);
-    options.setMaxAliasesForCollections(MAX_YAML_ALIASES);
-    options.setAllowRecursiveKeys(false);
-    options.setNestingDepthLimit(MAX_DEPTH);
-    options.setCodePointLimit(MAX_CHARS);
-    options.setTagInspector(tag -> false);
-    return new Yaml(
-        new PlainDataConstructor(options),
-        new Representer(new DumperOptions()),
-        new DumperOptions(),
-        options,
-        new PlainDataResolver());
-  }
-
-  /** The safe constructor less the types a profile never needs. */
-  private static final class PlainDataConstructor extends SafeConstructor {
-    PlainDataConstructor(LoaderOptions options) {
-      super(options);
-      // An unregistered tag falls through to the "could not determine a constructor" refusal.
-      for (Tag tag : List.of(Tag.TIMESTAMP, Tag.BINARY, Tag.SET, Tag.OMAP, Tag.PAIRS)) {
-        yamlConstructors.remove(tag);
-      }
-    }
-  }
-
-  /** YAML 1.1 implicit types without timestamps, so {@code 2024-05-01} reads as text. */
-  private static final class PlainDataResolver extends Resolver {
-    @Override
-    protected void addImplicitResolvers() {
-      addImplicitResolver(Tag.BOOL, BOOL, "yYnNtTfFoO", 10);
-      addImplicitResolver(Tag.INT, INT, "-+0123456789");
-      addImplicitResolver(Tag.FLOAT, FLOAT, "-+0123456789.");
-      addImplicitResolver(Tag.MERGE, MERGE, "<", 10);
-      addImplicitResolver(Tag.NULL, NULL, "~nN\0", 10);
-      addImplicitResolver(Tag.NULL, EMPTY, null, 10);
-    }
   }
 }

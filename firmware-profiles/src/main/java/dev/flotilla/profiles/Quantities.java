@@ -211,7 +211,7 @@ public final class Quantities {
   }
 
   /** {@code s} itself up to 60 characters, else its first 57 and {@code ...}. */
-  static String shorten(String s) {
+  public static String shorten(String s) {
     return s.length() <= 60 ? s : s.substring(0, 57) + "...";
   }
 

@@ -503,18 +503,8 @@ final class ManifestDecoder {
     return env;
   }
 
-  /** One published host port, for the clash check; the same test as the wire's rules. */
-  private record Binding(String hostIp, int port, Transport transport, String path) {
-    boolean wildcard() {
-      return hostIp.isEmpty() || hostIp.equals("0.0.0.0") || hostIp.equals("::");
-    }
-
-    boolean clashesWith(Binding other) {
-      return port == other.port
-          && transport == other.transport
-          && (hostIp.equals(other.hostIp) || wildcard() || other.wildcard());
-    }
-  }
+  /** A port already read, with where it was, for the clash check ({@link Port#clashesWith}). */
+  private record Binding(Port port, String path) {}
 
   private static List<Port> ports(String path, Object raw) {
     List<?> list = Values.list(path, raw);
@@ -549,9 +539,9 @@ final class ManifestDecoder {
             "must be an IPv4 or IPv6 address, or absent for all interfaces, was "
                 + Values.describe(hostIp));
       }
-      Binding binding = new Binding(hostIp, host, transport, at);
+      Port port = new Port(container, host, transport, hostIp);
       for (Binding earlier : bindings) {
-        if (binding.clashesWith(earlier)) {
+        if (port.clashesWith(earlier.port())) {
           throw new InvalidInputException(
               p.at("hostPort"),
               host
@@ -563,8 +553,8 @@ final class ManifestDecoder {
                   + earlier.path());
         }
       }
-      bindings.add(binding);
-      ports.add(new Port(container, host, transport, hostIp));
+      bindings.add(new Binding(port, at));
+      ports.add(port);
     }
     return ports;
   }

@@ -9,22 +9,16 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.flotilla.controller.model.InvalidInputException;
+import dev.flotilla.profiles.PlainYaml;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.representer.Representer;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads {@code kind: Deployment} manifests, as {@code flotilla apply -f} sends them, into {@link
@@ -138,7 +132,8 @@ public final class ManifestReader {
   private static List<@Nullable Object> parseYaml(String text) {
     List<@Nullable Object> documents = new ArrayList<>();
     try {
-      for (Object document : yaml().loadAll(text)) {
+      for (Object document :
+          PlainYaml.parser(MAX_CHARS, MAX_DEPTH, MAX_YAML_ALIASES).loadAll(text)) {
         // `---` with nothing after it, or a document of comments only: skipped, as kubectl does.
         if (document != null) {
           documents.add(document);
@@ -180,50 +175,5 @@ public final class ManifestReader {
     List<@Nullable Object> one = new ArrayList<>();
     one.add(value);
     return one;
-  }
-
-  /**
-   * A SnakeYAML parser for plain data only: the safe constructor without the timestamp, binary, set
-   * and ordered-map types (a date-like scalar stays a string), duplicate keys refused, and the
-   * size, depth and alias limits above. Not thread-safe, hence one per call.
-   */
-  private static Yaml yaml() {
-    LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false);
-    options.setMaxAliasesForCollections(MAX_YAML_ALIASES);
-    options.setAllowRecursiveKeys(false);
-    options.setNestingDepthLimit(MAX_DEPTH);
-    options.setCodePointLimit(MAX_CHARS);
-    options.setTagInspector(tag -> false);
-    return new Yaml(
-        new PlainDataConstructor(options),
-        new Representer(new DumperOptions()),
-        new DumperOptions(),
-        options,
-        new PlainDataResolver());
-  }
-
-  /** The safe constructor less the types a manifest never needs and the validator cannot read. */
-  private static final class PlainDataConstructor extends SafeConstructor {
-    PlainDataConstructor(LoaderOptions options) {
-      super(options);
-      // An unregistered tag falls through to the "could not determine a constructor" refusal.
-      for (Tag tag : List.of(Tag.TIMESTAMP, Tag.BINARY, Tag.SET, Tag.OMAP, Tag.PAIRS)) {
-        yamlConstructors.remove(tag);
-      }
-    }
-  }
-
-  /** YAML 1.1 implicit types without timestamps, so {@code 2024-05-01} reads as a string. */
-  private static final class PlainDataResolver extends Resolver {
-    @Override
-    protected void addImplicitResolvers() {
-      addImplicitResolver(Tag.BOOL, BOOL, "yYnNtTfFoO", 10);
-      addImplicitResolver(Tag.INT, INT, "-+0123456789");
-      addImplicitResolver(Tag.FLOAT, FLOAT, "-+0123456789.");
-      addImplicitResolver(Tag.MERGE, MERGE, "<", 10);
-      addImplicitResolver(Tag.NULL, NULL, "~nN\0", 10);
-      addImplicitResolver(Tag.NULL, EMPTY, null, 10);
-    }
   }
 }

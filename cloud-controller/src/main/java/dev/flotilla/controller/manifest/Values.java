@@ -2,10 +2,8 @@ package dev.flotilla.controller.manifest;
 
 import dev.flotilla.controller.fleet.LabelRules;
 import dev.flotilla.controller.model.InvalidInputException;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,21 +145,7 @@ final class Values {
 
   /** The value as a refusal shows it: its kind and, for scalars, the value cut to a sane length. */
   static String describe(@Nullable Object raw) {
-    return switch (raw) {
-      case null -> "null (no value)";
-      case String s -> "'" + shorten(s) + "'";
-      case Boolean b -> "the boolean " + b;
-      case Integer n -> "the number " + n;
-      case Long n -> "the number " + n;
-      case BigInteger n -> "the number " + shorten(n.toString());
-      case Double n -> "the number " + n;
-      case BigDecimal n -> "the number " + shorten(n.toString());
-      case Map<?, ?> m -> "a mapping";
-      case List<?> l -> "a list";
-      case Collection<?> c -> "a set";
-      case byte[] b -> "binary data";
-      default -> "a " + raw.getClass().getSimpleName();
-    };
+    return dev.flotilla.profiles.Quantities.describe(raw);
   }
 
   /** A hint for a number or boolean where text was wanted, which YAML users meet often. */
@@ -172,7 +156,7 @@ final class Values {
   }
 
   static String shorten(String s) {
-    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    return dev.flotilla.profiles.Quantities.shorten(s);
   }
 
   /**

@@ -68,11 +68,30 @@ public record WorkloadTemplate(
         newImage, command, args, env, ports, volumes, limits, requests, probe, restart);
   }
 
-  /** A published port. */
+  /**
+   * A published port.
+   *
+   * @param hostIp the host address; empty, {@code 0.0.0.0} or {@code ::} for all interfaces
+   */
   public record Port(int containerPort, int hostPort, Transport transport, String hostIp) {
     public Port {
       Objects.requireNonNull(transport, "transport");
       Objects.requireNonNull(hostIp, "hostIp");
+    }
+
+    /**
+     * Whether the two cannot both be published on one host: the same host port and transport on the
+     * same address, or on all interfaces. The wire's {@code DesiredStateRules} apply the same test,
+     * so what passes here passes there.
+     */
+    public boolean clashesWith(Port other) {
+      return hostPort == other.hostPort
+          && transport == other.transport
+          && (hostIp.equals(other.hostIp) || allInterfaces() || other.allInterfaces());
+    }
+
+    private boolean allInterfaces() {
+      return hostIp.isEmpty() || hostIp.equals("0.0.0.0") || hostIp.equals("::");
     }
   }
 

@@ -173,7 +173,10 @@ public final class Scheduler {
     final List<Slot> slots = new ArrayList<>();
     final Map<String, List<Slot>> placedOn = new HashMap<>();
     final Set<String> complete = new HashSet<>();
-    final Map<String, Set<String>> topologyCache = new HashMap<>();
+
+    /** Deployment to topology key to the values of that key on its nodes (finished ones only). */
+    final Map<String, Map<String, Set<String>>> topologyCache = new HashMap<>();
+
     final Map<String, List<ForeignRule>> foreignAnti = new HashMap<>();
     final Map<NodeId, NodeDecision> decisions = new LinkedHashMap<>();
     final Map<String, Integer> wanted = new HashMap<>();
@@ -345,33 +348,44 @@ public final class Scheduler {
 
     /**
      * Whether {@code job} may go on {@code s}. With {@code reasons} null it stops at the first
-     * failed constraint and builds no text (the path a full placement takes a million times);
-     * otherwise it records every failed constraint with its numbers.
+     * failed constraint and builds no text (the path a full placement takes a million times): every
+     * message is built only after the {@code reasons == null} return. Otherwise it records every
+     * failed constraint with its numbers.
      */
     private boolean eligible(Job job, Slot s, boolean holder, @Nullable List<Reason> reasons) {
       Node node = s.node;
       if (!job.d.selector().matches(node.labels())) {
-        return fail(
-            reasons,
-            "selector",
-            "labels " + node.labels() + " do not match the selector '" + job.d.selector() + "'");
+        if (reasons != null) {
+          reasons.add(
+              new Reason(
+                  "selector",
+                  "labels "
+                      + node.labels()
+                      + " do not match the selector '"
+                      + job.d.selector()
+                      + "'"));
+        }
+        return false;
       }
       boolean ok = true;
       if (node.cordoned() && !holder) {
+        if (reasons == null) {
+          return false;
+        }
         ok =
             fail(
                 reasons,
                 "cordoned",
                 "the node is cordoned: it keeps what it runs, gets nothing new");
-        if (reasons == null) {
-          return false;
-        }
       }
       for (Taint t : node.taints()) {
         if (tolerated(job.spec.tolerations(), t)) {
           continue;
         }
         if (t.effect() == Taint.Effect.NO_EXECUTE || !holder) {
+          if (reasons == null) {
+            return false;
+          }
           ok =
               fail(
                   reasons,
@@ -380,14 +394,14 @@ public final class Scheduler {
                       + t
                       + ", which the deployment does not tolerate"
                       + (holder ? " (NoExecute takes off what runs)" : ""));
-          if (reasons == null) {
-            return false;
-          }
         }
       }
       if (job.needsProfile) {
         FirmwareProfile profile = s.profile;
         if (profile == null) {
+          if (reasons == null) {
+            return false;
+          }
           ok =
               fail(
                   reasons,
@@ -396,9 +410,6 @@ public final class Scheduler {
                       + node.profile()
                       + "' is not in the catalog, so its architecture, firmware, peripherals and"
                       + " capacity are unknown");
-          if (reasons == null) {
-            return false;
-          }
         } else {
           Used used = new Used(s.cpuMillis, s.memoryBytes);
           if (reasons == null) {
@@ -414,7 +425,10 @@ public final class Scheduler {
       }
       for (Port p : job.hostPorts) {
         for (Bound b : s.ports) {
-          if (clashes(p, b.port())) {
+          if (p.clashesWith(b.port())) {
+            if (reasons == null) {
+              return false;
+            }
             ok =
                 fail(
                     reasons,
@@ -425,73 +439,68 @@ public final class Scheduler {
                         + p.transport().name().toLowerCase(Locale.ROOT)
                         + " is already published there by deployment "
                         + b.deployment());
-            if (reasons == null) {
-              return false;
-            }
           }
         }
       }
+      boolean describe = reasons != null;
       for (DeploymentAffinity a : job.spec.affinity()) {
-        String problem = affinityProblem(a, s);
+        String problem = affinityProblem(a, s, describe);
         if (problem != null) {
-          ok = fail(reasons, "affinity", problem);
           if (reasons == null) {
             return false;
           }
+          ok = fail(reasons, "affinity", problem);
         }
       }
       for (DeploymentAffinity a : job.spec.antiAffinity()) {
-        String problem = antiAffinityProblem(a.deployment(), a.topologyKey(), s, "");
+        String problem = antiAffinityProblem(a.deployment(), a.topologyKey(), s, describe);
         if (problem != null) {
-          ok = fail(reasons, "anti-affinity", problem);
           if (reasons == null) {
             return false;
           }
+          ok = fail(reasons, "anti-affinity", problem);
         }
       }
       for (ForeignRule r : job.foreignAnti) {
         if (r.owner().equals(job.d.name())) {
           continue;
         }
-        String problem =
-            antiAffinityProblem(
-                r.owner(),
-                r.topologyKey(),
-                s,
-                " (its anti-affinity keeps " + job.d.name() + " away)");
+        String problem = antiAffinityProblem(r.owner(), r.topologyKey(), s, describe);
         if (problem != null) {
-          ok = fail(reasons, "anti-affinity", problem);
           if (reasons == null) {
             return false;
           }
+          ok =
+              fail(
+                  reasons,
+                  "anti-affinity",
+                  problem + " (its anti-affinity keeps " + job.d.name() + " away)");
         }
       }
       if (!spreadAllows(job, s, reasons)) {
-        ok = false;
         if (reasons == null) {
           return false;
         }
+        ok = false;
       }
       if (!job.spec.everyNode() && node.state() == NodeState.UNREACHABLE) {
         Instant movesAt = node.stateSince().plus(snapshot.unreachableGrace());
-        if (!holder) {
+        boolean graceOver = !snapshot.now().isBefore(movesAt);
+        if (!holder || graceOver) {
+          if (reasons == null) {
+            return false;
+          }
           ok =
               fail(
                   reasons,
                   "unreachable",
                   "unreachable since "
                       + node.stateSince()
-                      + "; new replicas go to reachable nodes");
-        } else if (!snapshot.now().isBefore(movesAt)) {
-          ok =
-              fail(
-                  reasons,
-                  "unreachable",
-                  "unreachable since "
-                      + node.stateSince()
-                      + ", longer than the grace of "
-                      + snapshot.unreachableGrace()
-                      + ", so its replica moved");
+                      + (holder
+                          ? ", longer than the grace of "
+                              + snapshot.unreachableGrace()
+                              + ", so its replica moved"
+                          : "; new replicas go to reachable nodes"));
         } else if (nextChangeAt == null || movesAt.isBefore(nextChangeAt)) {
           nextChangeAt = movesAt;
         }
@@ -499,25 +508,28 @@ public final class Scheduler {
       return ok;
     }
 
+    /** As {@link #eligible}, for the spread limits alone; builds text only when explaining. */
     private boolean spreadAllows(Job job, Slot s, @Nullable List<Reason> reasons) {
       boolean ok = true;
       for (Spread sp : job.spec.spread()) {
         String value = s.node.labels().get(sp.topologyKey());
-        if (value == null) {
-          ok =
-              fail(
-                  reasons,
-                  "spread",
-                  "the node has no label '" + sp.topologyKey() + "' to spread by");
-        } else {
-          int already =
-              job.spreadCounts.getOrDefault(sp.topologyKey(), Map.of()).getOrDefault(value, 0);
-          if (already >= sp.maxPerValue()) {
-            ok =
-                fail(
-                    reasons,
-                    "spread",
-                    sp.topologyKey()
+        int already =
+            value == null
+                ? 0
+                : job.spreadCounts.getOrDefault(sp.topologyKey(), Map.of()).getOrDefault(value, 0);
+        if (value != null && already < sp.maxPerValue()) {
+          continue;
+        }
+        if (reasons == null) {
+          return false;
+        }
+        ok =
+            fail(
+                reasons,
+                "spread",
+                value == null
+                    ? "the node has no label '" + sp.topologyKey() + "' to spread by"
+                    : sp.topologyKey()
                         + "="
                         + value
                         + " already runs it on "
@@ -525,61 +537,67 @@ public final class Scheduler {
                         + (already == 1 ? " node" : " nodes")
                         + ", at most "
                         + sp.maxPerValue());
-          }
-        }
-        if (!ok && reasons == null) {
-          return false;
-        }
       }
       return ok;
     }
 
-    private @Nullable String affinityProblem(DeploymentAffinity a, Slot s) {
-      Node node = s.node;
-      if (!placedOn.containsKey(a.deployment())) {
-        return exists(a.deployment())
-            ? "deployment " + a.deployment() + " is not placed yet (the two name each other)"
-            : "deployment " + a.deployment() + " does not exist";
+    /**
+     * Why {@code a} does not hold on {@code s}; null when it holds. Without {@code describe} a
+     * failure is {@link #FAILED}, so the hot path builds no text.
+     */
+    private @Nullable String affinityProblem(DeploymentAffinity a, Slot s, boolean describe) {
+      String other = a.deployment();
+      String key = a.topologyKey();
+      if (!placedOn.containsKey(other)) {
+        if (!describe) {
+          return FAILED;
+        }
+        return exists(other)
+            ? "deployment " + other + " is not placed yet (the two name each other)"
+            : "deployment " + other + " does not exist";
       }
-      if (a.topologyKey() == null) {
-        return s.runs(a.deployment())
-            ? null
-            : "deployment " + a.deployment() + " does not run on this node";
+      if (key == null) {
+        if (s.runs(other)) {
+          return null;
+        }
+        return describe ? "deployment " + other + " does not run on this node" : FAILED;
       }
-      String value = node.labels().get(a.topologyKey());
+      String value = s.node.labels().get(key);
       if (value == null) {
-        return "the node has no label '" + a.topologyKey() + "' to meet " + a.deployment() + " by";
+        return describe ? "the node has no label '" + key + "' to meet " + other + " by" : FAILED;
       }
-      if (!topologyValues(a.deployment(), a.topologyKey()).contains(value)) {
-        return "deployment "
-            + a.deployment()
-            + " runs on no node with "
-            + a.topologyKey()
-            + "="
-            + value;
+      if (topologyValues(other, key).contains(value)) {
+        return null;
       }
-      return null;
+      return describe
+          ? "deployment " + other + " runs on no node with " + key + "=" + value
+          : FAILED;
     }
 
+    /** Why anti-affinity to {@code other} fails on {@code s}; as {@link #affinityProblem}. */
     private @Nullable String antiAffinityProblem(
-        String other, @Nullable String topologyKey, Slot s, String suffix) {
+        String other, @Nullable String topologyKey, Slot s, boolean describe) {
       if (!placedOn.containsKey(other)) {
         return null;
       }
       if (topologyKey == null) {
-        return s.runs(other) ? "deployment " + other + " runs on this node" + suffix : null;
+        if (!s.runs(other)) {
+          return null;
+        }
+        return describe ? "deployment " + other + " runs on this node" : FAILED;
       }
       String value = s.node.labels().get(topologyKey);
-      if (value != null && topologyValues(other, topologyKey).contains(value)) {
-        return "deployment " + other + " runs on a node with " + topologyKey + "=" + value + suffix;
+      if (value == null || !topologyValues(other, topologyKey).contains(value)) {
+        return null;
       }
-      return null;
+      return describe
+          ? "deployment " + other + " runs on a node with " + topologyKey + "=" + value
+          : FAILED;
     }
 
     /** The values of {@code key} on the nodes {@code deployment} is placed on. */
     private Set<String> topologyValues(String deployment, String key) {
-      String cacheKey = deployment + '\0' + key;
-      Set<String> cached = topologyCache.get(cacheKey);
+      Set<String> cached = topologyCache.getOrDefault(deployment, Map.of()).get(key);
       if (cached != null) {
         return cached;
       }
@@ -592,7 +610,7 @@ public final class Scheduler {
       }
       // Only a finished deployment's values are final; one still being placed (a cycle) is not.
       if (complete.contains(deployment)) {
-        topologyCache.put(cacheKey, values);
+        topologyCache.computeIfAbsent(deployment, k -> new HashMap<>()).put(key, values);
       }
       return values;
     }
@@ -607,13 +625,12 @@ public final class Scheduler {
     }
   }
 
-  /**
-   * Records a failure when explaining; always false, so callers can write {@code ok = fail(..)}.
-   */
-  private static boolean fail(@Nullable List<Reason> reasons, String constraint, String message) {
-    if (reasons != null) {
-      reasons.add(new Reason(constraint, message));
-    }
+  /** What a failed check returns on the hot path, where no message is built. */
+  private static final String FAILED = "failed";
+
+  /** Records a failure; always false, so callers can write {@code ok = fail(..)}. */
+  private static boolean fail(List<Reason> reasons, String constraint, String message) {
+    reasons.add(new Reason(constraint, message));
     return false;
   }
 
@@ -624,17 +641,6 @@ public final class Scheduler {
       }
     }
     return false;
-  }
-
-  /** The same clash rule as the manifest's and the wire's: one port, one transport, one address. */
-  private static boolean clashes(Port a, Port b) {
-    return a.hostPort() == b.hostPort()
-        && a.transport() == b.transport()
-        && (a.hostIp().equals(b.hostIp()) || wildcard(a.hostIp()) || wildcard(b.hostIp()));
-  }
-
-  private static boolean wildcard(String ip) {
-    return ip.isEmpty() || ip.equals("0.0.0.0") || ip.equals("::");
   }
 
   /** A well-mixed 64-bit hash of deployment and node (the finaliser of SplitMix64). */
