@@ -2,9 +2,7 @@ package dev.flotilla.agent;
 
 import dev.flotilla.agent.config.AgentConfig;
 import dev.flotilla.agent.core.AgentCore;
-import dev.flotilla.agent.core.AgentSettings;
 import dev.flotilla.agent.core.StepHook;
-import dev.flotilla.agent.link.LinkSettings;
 import dev.flotilla.agent.link.paho.PahoFleetLink;
 import dev.flotilla.agent.runtime.podman.PodmanContainerRuntime;
 import dev.flotilla.agent.store.sqlite.SqliteAgentStore;
@@ -47,16 +45,7 @@ public final class Agent implements AutoCloseable {
     String bootId = UUID.randomUUID().toString();
     link =
         new PahoFleetLink(
-            new LinkSettings(
-                config.brokerUrl(),
-                config.node(),
-                config.brokerPassword(),
-                config.sessionExpiry(),
-                config.keepAlive(),
-                config.willDelay(),
-                config.reconnectMin(),
-                config.reconnectMax(),
-                config.maxInflight(),
+            config.linkSettings(
                 VERSION,
                 bootId,
                 () -> {
@@ -66,12 +55,7 @@ public final class Agent implements AutoCloseable {
             timers);
     core =
         new AgentCore(
-            new AgentSettings(
-                config.node(),
-                config.reconcileInterval(),
-                config.summaryInterval(),
-                VERSION,
-                bootId),
+            config.agentSettings(VERSION, bootId),
             store,
             runtime,
             link,

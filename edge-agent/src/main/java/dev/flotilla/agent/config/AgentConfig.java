@@ -1,5 +1,7 @@
 package dev.flotilla.agent.config;
 
+import dev.flotilla.agent.core.AgentSettings;
+import dev.flotilla.agent.link.LinkSettings;
 import dev.flotilla.agent.store.AgentStore.OutboxLimits;
 import dev.flotilla.protocol.DecodeLimits;
 import dev.flotilla.protocol.NodeId;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -227,5 +230,33 @@ public record AgentConfig(
               + " "
               + why);
     }
+  }
+
+  /**
+   * The link's settings from this configuration, for the gateway agent and the simulator's virtual
+   * nodes alike.
+   *
+   * @param bootId this start's identity, reported in presence
+   * @param appliedGeneration what the core applied last (reported in presence)
+   */
+  public LinkSettings linkSettings(String version, String bootId, LongSupplier appliedGeneration) {
+    return new LinkSettings(
+        brokerUrl(),
+        node(),
+        brokerPassword(),
+        sessionExpiry(),
+        keepAlive(),
+        willDelay(),
+        reconnectMin(),
+        reconnectMax(),
+        maxInflight(),
+        version,
+        bootId,
+        appliedGeneration);
+  }
+
+  /** The core's settings from this configuration. */
+  public AgentSettings agentSettings(String version, String bootId) {
+    return new AgentSettings(node(), reconcileInterval(), summaryInterval(), version, bootId);
   }
 }

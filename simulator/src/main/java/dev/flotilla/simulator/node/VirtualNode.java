@@ -3,9 +3,7 @@ package dev.flotilla.simulator.node;
 import dev.flotilla.agent.Agent;
 import dev.flotilla.agent.config.AgentConfig;
 import dev.flotilla.agent.core.AgentCore;
-import dev.flotilla.agent.core.AgentSettings;
 import dev.flotilla.agent.core.StepHook;
-import dev.flotilla.agent.link.LinkSettings;
 import dev.flotilla.agent.link.paho.PahoFleetLink;
 import dev.flotilla.agent.store.sqlite.SqliteAgentStore;
 import dev.flotilla.protocol.DesiredStateVerifier;
@@ -229,16 +227,7 @@ public final class VirtualNode implements AutoCloseable {
       AtomicReference<AgentCore> coreRef = new AtomicReference<>();
       this.link =
           new PahoFleetLink(
-              new LinkSettings(
-                  config.brokerUrl(),
-                  node,
-                  config.brokerPassword(),
-                  config.sessionExpiry(),
-                  config.keepAlive(),
-                  config.willDelay(),
-                  config.reconnectMin(),
-                  config.reconnectMax(),
-                  config.maxInflight(),
+              config.linkSettings(
                   Agent.VERSION,
                   bootId,
                   () -> {
@@ -250,12 +239,7 @@ public final class VirtualNode implements AutoCloseable {
               new Random());
       this.core =
           new AgentCore(
-              new AgentSettings(
-                  node,
-                  config.reconcileInterval(),
-                  config.summaryInterval(),
-                  Agent.VERSION,
-                  bootId),
+              config.agentSettings(Agent.VERSION, bootId),
               store,
               runtime,
               link,
