@@ -497,7 +497,14 @@ public final class FleetService {
     DeploymentManifest m = ManifestReader.read(row.manifest(), ManifestFormat.JSON);
     Deployment d =
         new Deployment(
-            row.name(), row.revision(), m.selector(), m.template(), m.placement(), row.createdAt());
+            row.name(),
+            row.revision(),
+            m.selector(),
+            m.template(),
+            m.placement(),
+            m.strategy(),
+            m.windows(),
+            row.createdAt());
     if (parsed.size() > 10_000) {
       parsed.clear();
     }

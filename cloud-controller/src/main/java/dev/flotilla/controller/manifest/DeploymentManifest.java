@@ -1,9 +1,12 @@
 package dev.flotilla.controller.manifest;
 
 import dev.flotilla.controller.fleet.LabelSelector;
+import dev.flotilla.controller.model.MaintenanceWindow;
 import dev.flotilla.controller.model.PlacementSpec;
+import dev.flotilla.controller.model.RolloutStrategy;
 import dev.flotilla.controller.model.WorkloadTemplate;
 import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -17,6 +20,8 @@ import java.util.TreeMap;
  * @param labels {@code metadata.labels}, sorted by key
  * @param selector the nodes to run on; {@link LabelSelector#EVERYTHING} when the manifest has none
  * @param placement {@code spec.placement}; {@link PlacementSpec#EVERY_NODE} when absent
+ * @param strategy {@code spec.strategy}; {@link RolloutStrategy#DEFAULT} when absent
+ * @param windows {@code spec.maintenanceWindows}; empty: updates at any time
  * @param template the container to run
  */
 public record DeploymentManifest(
@@ -24,6 +29,8 @@ public record DeploymentManifest(
     SortedMap<String, String> labels,
     LabelSelector selector,
     PlacementSpec placement,
+    RolloutStrategy strategy,
+    List<MaintenanceWindow> windows,
     WorkloadTemplate template) {
   public DeploymentManifest {
     Objects.requireNonNull(name, "name");
@@ -33,6 +40,8 @@ public record DeploymentManifest(
     labels = Collections.unmodifiableSortedMap(natural);
     Objects.requireNonNull(selector, "selector");
     Objects.requireNonNull(placement, "placement");
+    Objects.requireNonNull(strategy, "strategy");
+    windows = List.copyOf(windows);
     Objects.requireNonNull(template, "template");
   }
 }

@@ -9,6 +9,7 @@ import dev.flotilla.controller.model.InvalidInputException;
 import dev.flotilla.controller.model.PlacementSpec;
 import dev.flotilla.controller.model.PlacementSpec.DeploymentAffinity;
 import dev.flotilla.controller.model.PlacementSpec.Spread;
+import dev.flotilla.controller.model.RolloutStrategy;
 import dev.flotilla.controller.model.Taint;
 import dev.flotilla.controller.model.Toleration;
 import dev.flotilla.controller.model.WorkloadTemplate;
@@ -164,7 +165,8 @@ final class ManifestDecoder {
             ? placement(spec.at("placement"), spec.get("placement"), name)
             : PlacementSpec.EVERY_NODE;
     WorkloadTemplate template = template(spec.at("template"), spec.required("template"));
-    return new DeploymentManifest(name, labels, selector, placement, template);
+    return new DeploymentManifest(
+        name, labels, selector, placement, RolloutStrategy.DEFAULT, List.of(), template);
   }
 
   private static String name(Mapping metadata) {

@@ -8,6 +8,7 @@ import dev.flotilla.controller.model.PlacementSpec;
 import dev.flotilla.controller.model.PlacementSpec.DeploymentAffinity;
 import dev.flotilla.controller.model.PlacementSpec.Spread;
 import dev.flotilla.controller.model.Presence;
+import dev.flotilla.controller.model.RolloutStrategy;
 import dev.flotilla.controller.model.Taint;
 import dev.flotilla.controller.model.Toleration;
 import dev.flotilla.controller.model.WorkloadTemplate;
@@ -203,6 +204,8 @@ public final class PlacementBenchmark {
                   affinity,
                   anti,
                   spread),
+              RolloutStrategy.DEFAULT,
+              List.of(),
               NOW.minus(Duration.ofMinutes(count - i))));
     }
     return out;

@@ -11,6 +11,7 @@ import dev.flotilla.controller.model.InvalidInputException;
 import dev.flotilla.controller.model.PlacementSpec;
 import dev.flotilla.controller.model.PlacementSpec.DeploymentAffinity;
 import dev.flotilla.controller.model.PlacementSpec.Spread;
+import dev.flotilla.controller.model.RolloutStrategy;
 import dev.flotilla.controller.model.Taint.Effect;
 import dev.flotilla.controller.model.Toleration;
 import dev.flotilla.controller.model.Toleration.Operator;
@@ -192,6 +193,8 @@ class ManifestReaderTest {
                   new DeploymentAffinity("camera-ingest", null),
                   new DeploymentAffinity("mqtt-bridge", "example.com/rack")),
               List.of(new Spread("district", 2), new Spread("site", 1))),
+          RolloutStrategy.DEFAULT,
+          List.of(),
           new WorkloadTemplate(
               "localhost/sensors/aq:1.4",
               List.of("/bin/sh", "-c"),
@@ -267,6 +270,8 @@ class ManifestReaderTest {
             new TreeMap<>(),
             LabelSelector.EVERYTHING,
             PlacementSpec.EVERY_NODE,
+            RolloutStrategy.DEFAULT,
+            List.of(),
             WorkloadTemplate.ofImage("localhost/aq:1")),
         m);
     assertEquals(Restart.DEFAULT, m.template().restart());

@@ -12,6 +12,7 @@ import dev.flotilla.controller.model.PlacementSpec;
 import dev.flotilla.controller.model.PlacementSpec.DeploymentAffinity;
 import dev.flotilla.controller.model.PlacementSpec.Spread;
 import dev.flotilla.controller.model.Presence;
+import dev.flotilla.controller.model.RolloutStrategy;
 import dev.flotilla.controller.model.Taint;
 import dev.flotilla.controller.model.Toleration;
 import dev.flotilla.controller.model.WorkloadTemplate;
@@ -254,6 +255,8 @@ class SchedulerTest {
               affinity,
               antiAffinity,
               spread),
+          RolloutStrategy.DEFAULT,
+          List.of(),
           NOW.minus(Duration.ofMinutes(1000 - created)));
     }
   }
