@@ -7,6 +7,7 @@ import dev.flotilla.controller.dispatch.Dispatcher;
 import dev.flotilla.controller.ingest.Ingest;
 import dev.flotilla.controller.mqtt.ControllerLink;
 import dev.flotilla.controller.mqtt.paho.PahoControllerLink;
+import dev.flotilla.controller.rollout.RolloutRunner;
 import dev.flotilla.controller.store.FleetStore;
 import dev.flotilla.controller.store.jdbc.JdbcFleetStore;
 import dev.flotilla.profiles.ProfileCatalog;
@@ -161,6 +162,7 @@ public final class Controller implements AutoCloseable {
               settings.staleAfter(),
               profiles,
               settings.unreachableGrace(),
+              new RolloutRunner(store),
               metrics);
       fleet.attach(dispatcher, link);
     } catch (RuntimeException e) {
@@ -224,13 +226,15 @@ public final class Controller implements AutoCloseable {
   /**
    * Asks for a placement run when node states changed (a node went unreachable or came back) or
    * when an unreachable node's grace ran out. Requests coalesce, so a storm of state changes costs
-   * one run per tick at most.
+   * one run per tick at most. While a rollout is active, every tick runs: the rollout engine judges
+   * soak times, deadlines and pauses against the clock, and nodes' reports arrive all the time.
    */
   private void placementTick() {
     try {
       Instant due = dispatcher.nextChangeAt();
       boolean graceOver = due != null && !fleet.now().isBefore(due);
-      if (statesChanged.getAndSet(false) || graceOver) {
+      boolean rolling = !dispatcher.rollouts().last().active().isEmpty();
+      if (statesChanged.getAndSet(false) || graceOver || rolling) {
         dispatcher.request();
       }
     } catch (RuntimeException e) {

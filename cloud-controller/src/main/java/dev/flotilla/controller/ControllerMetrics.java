@@ -4,13 +4,20 @@ import dev.flotilla.controller.broker.BrokerCounters;
 import dev.flotilla.controller.dispatch.Dispatcher;
 import dev.flotilla.controller.ingest.Ingest;
 import dev.flotilla.controller.model.NodeState;
+import dev.flotilla.controller.rollout.Counts;
+import dev.flotilla.controller.rollout.NodeCondition;
 import dev.flotilla.controller.store.FleetStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -31,7 +38,17 @@ final class ControllerMetrics implements Dispatcher.Listener, Ingest.Listener {
   private volatile Map<NodeState, Long> counts = Map.of();
   private volatile long countsAt;
 
+  private final MultiGauge rolloutNodes;
+  private volatile int activeRollouts;
+
   ControllerMetrics(MeterRegistry registry, FleetStore store, @Nullable BrokerCounters broker) {
+    this.rolloutNodes =
+        MultiGauge.builder("flotilla.rollout.nodes")
+            .description("Nodes of each active rollout by condition")
+            .register(registry);
+    Gauge.builder("flotilla.rollouts.active", this, m -> m.activeRollouts)
+        .description("Rollouts in progress or paused")
+        .register(registry);
     this.registry = registry;
     this.store = store;
     for (NodeState s : NodeState.values()) {
@@ -96,6 +113,26 @@ final class ControllerMetrics implements Dispatcher.Listener, Ingest.Listener {
     messagesStored.increment(result.statusesStored() + result.eventsStored());
     messagesDuplicate.increment(result.duplicates());
     ingestLag.record(Duration.ofNanos(lagNanos));
+  }
+
+  /**
+   * {@code flotilla_rollout_nodes{deployment, condition}}: every active rollout's nodes by
+   * condition (pending, updating, waiting, updated, failed, unreachable); a finished rollout's rows
+   * go.
+   */
+  @Override
+  public void rollouts(Map<String, Counts> progress) {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    for (Map.Entry<String, Counts> e : progress.entrySet()) {
+      for (NodeCondition c : NodeCondition.values()) {
+        rows.add(
+            MultiGauge.Row.of(
+                Tags.of("deployment", e.getKey(), "condition", c.name().toLowerCase(Locale.ROOT)),
+                e.getValue().of(c)));
+      }
+    }
+    rolloutNodes.register(rows, true);
+    activeRollouts = progress.size();
   }
 
   @Override

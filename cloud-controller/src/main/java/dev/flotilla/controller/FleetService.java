@@ -15,6 +15,7 @@ import dev.flotilla.controller.model.FleetEvent;
 import dev.flotilla.controller.model.InvalidInputException;
 import dev.flotilla.controller.model.Node;
 import dev.flotilla.controller.model.NodeState;
+import dev.flotilla.controller.model.RolloutStrategy;
 import dev.flotilla.controller.model.Taint;
 import dev.flotilla.controller.model.WorkloadObservation;
 import dev.flotilla.controller.mqtt.ControllerLink;
@@ -22,6 +23,14 @@ import dev.flotilla.controller.placement.Explanation;
 import dev.flotilla.controller.placement.FleetSnapshot;
 import dev.flotilla.controller.placement.Placement;
 import dev.flotilla.controller.placement.Scheduler;
+import dev.flotilla.controller.rollout.Counts;
+import dev.flotilla.controller.rollout.NodeCondition;
+import dev.flotilla.controller.rollout.NodeProgress;
+import dev.flotilla.controller.rollout.ReleasedNode;
+import dev.flotilla.controller.rollout.Rollout;
+import dev.flotilla.controller.rollout.RolloutEngine;
+import dev.flotilla.controller.rollout.RolloutRecord;
+import dev.flotilla.controller.rollout.RolloutUpdate;
 import dev.flotilla.controller.store.FleetStore;
 import dev.flotilla.controller.store.FleetStore.DeploymentRow;
 import dev.flotilla.profiles.ProfileCatalog;
@@ -424,9 +433,18 @@ public final class FleetService {
 
   // ---- deployments --------------------------------------------------------------------------
 
-  /** What applying a manifest did. */
+  /**
+   * What applying a manifest did.
+   *
+   * @param rollout the rollout it started (a changed template on an existing deployment); null when
+   *     none
+   */
   public record Applied(
-      Deployment deployment, boolean created, boolean newRevision, int nodesChanged) {}
+      Deployment deployment,
+      boolean created,
+      boolean newRevision,
+      int nodesChanged,
+      @Nullable RolloutRecord rollout) {}
 
   public Applied apply(String text, ManifestFormat format) {
     return apply(text, format, null);
@@ -457,7 +475,8 @@ public final class FleetService {
         toDeployment(put.deployment()),
         put.created(),
         put.newRevision(),
-        report == null ? -1 : report.changed());
+        report == null ? -1 : report.changed(),
+        put.rollout());
   }
 
   public Deployment deployment(String name) {
@@ -517,6 +536,7 @@ public final class FleetService {
       throw new NotFoundException("no deployment " + shorten(name));
     }
     LOG.info("deployment.deleted name={}", name);
+    dispatcher.rollouts().forget(name);
     awaitDispatch();
   }
 
@@ -581,6 +601,231 @@ public final class FleetService {
   /** The firmware profiles nodes may name. */
   public ProfileCatalog profiles() {
     return profiles;
+  }
+
+  // ---- rollouts -----------------------------------------------------------------------------
+
+  /** A node a rollout reports by name, with why (failed nodes) or nothing. */
+  public record NodeNote(String node, String note) {}
+
+  /**
+   * A rollout with its progress.
+   *
+   * @param steps how many steps (canary steps, waves) it has; 1 for rolling and all-at-once
+   * @param counts the targeted nodes by condition now; null for a finished rollout, whose nodes are
+   *     no longer judged
+   * @param failed failed nodes with why, at most {@link #ROLLOUT_NODE_LIST} of them
+   * @param unreachable released nodes that are unreachable, at most as many
+   * @param waiting nodes waiting for a maintenance window, at most as many
+   */
+  public record RolloutStatus(
+      RolloutRecord rollout,
+      int steps,
+      @Nullable Counts counts,
+      List<NodeNote> failed,
+      List<String> unreachable,
+      List<String> waiting) {}
+
+  static final int ROLLOUT_NODE_LIST = 100;
+
+  /** The deployment's rollout in progress, or else its latest one. */
+  public RolloutStatus rollout(String name) {
+    Deployment d = deployment(name);
+    RolloutRecord r =
+        store
+            .activeRollout(name)
+            .or(() -> store.rollouts(name, 1).stream().findFirst())
+            .orElseThrow(
+                () ->
+                    new NotFoundException(
+                        "deployment "
+                            + name
+                            + " has had no rollout: a first revision goes to"
+                            + " every node at once"));
+    return status(d, r);
+  }
+
+  /** The deployment's rollouts, newest first. */
+  public List<RolloutRecord> rollouts(String name, int limit) {
+    deployment(name);
+    if (limit < 1 || limit > 1000) {
+      throw new InvalidInputException("limit", "must be 1 to 1000, was " + limit);
+    }
+    return store.rollouts(name, limit);
+  }
+
+  private RolloutStatus status(Deployment d, RolloutRecord r) {
+    Map<NodeId, ReleasedNode> released = store.releasedNodes(r.id());
+    Placement placement = dispatcher.lastPlacement();
+    List<NodeNote> failed = new ArrayList<>();
+    List<String> unreachable = new ArrayList<>();
+    List<String> waiting = new ArrayList<>();
+    if (!r.state().active() || placement == null) {
+      for (Map.Entry<NodeId, ReleasedNode> e : new TreeMap<>(released).entrySet()) {
+        if (e.getValue().failed() && failed.size() < ROLLOUT_NODE_LIST) {
+          failed.add(new NodeNote(e.getKey().value(), e.getValue().failure()));
+        }
+      }
+      int steps =
+          d.strategy().type() == RolloutStrategy.Type.CANARY ? d.strategy().steps().size() : 1;
+      return new RolloutStatus(r, steps, null, failed, unreachable, waiting);
+    }
+    List<NodeProgress> nodes =
+        dispatcher.rollouts().progress(d, r, placement, store.allNodes(), released);
+    Rollout rollout = new Rollout(r, d.strategy());
+    Instant now = clock.instant();
+    int[] by = new int[NodeCondition.values().length];
+    for (NodeProgress n : nodes) {
+      RolloutEngine.Judgement j = RolloutEngine.judge(rollout, n, now);
+      by[j.condition().ordinal()]++;
+      switch (j.condition()) {
+        case FAILED -> {
+          if (failed.size() < ROLLOUT_NODE_LIST) {
+            failed.add(new NodeNote(n.node().value(), j.why()));
+          }
+        }
+        case UNREACHABLE -> {
+          if (unreachable.size() < ROLLOUT_NODE_LIST) {
+            unreachable.add(n.node().value());
+          }
+        }
+        case WAITING -> {
+          if (waiting.size() < ROLLOUT_NODE_LIST) {
+            waiting.add(n.node().value());
+          }
+        }
+        default -> {}
+      }
+    }
+    Counts counts =
+        new Counts(
+            nodes.size(),
+            by[NodeCondition.PENDING.ordinal()],
+            by[NodeCondition.UPDATING.ordinal()],
+            by[NodeCondition.WAITING.ordinal()],
+            by[NodeCondition.UPDATED.ordinal()],
+            by[NodeCondition.FAILED.ordinal()],
+            by[NodeCondition.UNREACHABLE.ordinal()]);
+    return new RolloutStatus(
+        r, RolloutEngine.stepCount(d.strategy(), nodes), counts, failed, unreachable, waiting);
+  }
+
+  /** An operator's command to the deployment's rollout in progress. */
+  public enum RolloutCommand {
+    PAUSE,
+    RESUME,
+    PROMOTE,
+    ABORT,
+    OVERRIDE_WINDOWS;
+
+    /** The command from its path segment: pause, resume, promote, abort, override-windows. */
+    public static RolloutCommand of(String name) {
+      for (RolloutCommand c : values()) {
+        if (c.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-').equals(name)) {
+          return c;
+        }
+      }
+      throw new NotFoundException(
+          "no rollout command "
+              + shorten(name)
+              + "; pause, resume, promote, abort or"
+              + " override-windows");
+    }
+  }
+
+  /**
+   * Pauses, resumes, promotes or aborts the rollout in progress, or lifts its maintenance windows;
+   * answers once dispatch has published the effect.
+   */
+  public RolloutStatus command(String name, RolloutCommand command) {
+    Deployment d = deployment(name);
+    for (int attempt = 0; attempt < 5; attempt++) {
+      RolloutRecord r =
+          store
+              .activeRollout(name)
+              .orElseThrow(
+                  () ->
+                      new ConflictException("deployment " + name + " has no rollout in progress"));
+      Instant now = clock.instant();
+      RolloutUpdate u;
+      try {
+        RolloutStatus before = status(d, r);
+        int failed = before.counts() == null ? 0 : before.counts().failed();
+        u =
+            switch (command) {
+              case PAUSE -> RolloutEngine.pause(r, now);
+              case RESUME -> RolloutEngine.resume(r, failed, now);
+              case PROMOTE -> RolloutEngine.promote(r, before.steps(), failed, now);
+              case ABORT -> RolloutEngine.abort(r, now);
+              case OVERRIDE_WINDOWS -> RolloutEngine.overrideWindows(r, now);
+            };
+      } catch (RolloutEngine.RefusedException e) {
+        throw new ConflictException(e.getMessage());
+      }
+      if (store.updateRollout(r.id(), r.version(), u, now)) {
+        store.addControllerEvents(
+            List.of(
+                new FleetEvent(
+                    "",
+                    0,
+                    0,
+                    now,
+                    now,
+                    command == RolloutCommand.ABORT ? "WARNING" : "INFO",
+                    "rollout."
+                        + command.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                    name,
+                    0,
+                    u.message(),
+                    new TreeMap<>(Map.of("rollout", Long.toString(r.id()))))));
+        LOG.info("rollout.command rollout={} deployment={} command={}", r.id(), name, command);
+        awaitDispatch();
+        return status(deployment(name), store.rollout(r.id()).orElseThrow());
+      }
+    }
+    throw new ConflictException("the rollout of " + name + " kept changing; try again");
+  }
+
+  /** What an undo did: the revision the deployment now targets and the rollout taking it there. */
+  public record Undone(int revision, @Nullable RolloutStatus rollout) {}
+
+  /**
+   * Returns the deployment to an earlier revision through a new rollout with its strategy (not a
+   * rewrite of history). Without {@code toRevision}: the revision the rollout in progress, or else
+   * the last one, started from.
+   */
+  public Undone undo(String name, @Nullable Integer toRevision) {
+    Deployment d = deployment(name);
+    int target;
+    if (toRevision != null) {
+      target = toRevision;
+    } else {
+      target =
+          store
+              .activeRollout(name)
+              .or(() -> store.rollouts(name, 1).stream().findFirst())
+              .map(RolloutRecord::fromRevision)
+              .orElseThrow(
+                  () ->
+                      new ConflictException(
+                          "deployment " + name + " has had no rollout; name a toRevision"));
+    }
+    boolean known = false;
+    for (FleetStore.RevisionRow row : store.revisions(name)) {
+      known |= row.revision() == target;
+    }
+    if (!known) {
+      throw new InvalidInputException(
+          "toRevision", "deployment " + name + " has no revision " + target);
+    }
+    if (target == d.revision() && store.activeRollout(name).isEmpty()) {
+      throw new ConflictException("deployment " + name + " already runs revision " + target);
+    }
+    Optional<RolloutRecord> started = store.undo(name, target, clock.instant());
+    LOG.info("deployment.undo name={} to_revision={}", name, target);
+    awaitDispatch();
+    Deployment after = deployment(name);
+    return new Undone(after.revision(), started.map(r -> status(after, r)).orElse(null));
   }
 
   // ---- events -------------------------------------------------------------------------------

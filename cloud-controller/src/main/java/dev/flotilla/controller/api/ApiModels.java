@@ -8,6 +8,8 @@ import dev.flotilla.controller.model.Taint;
 import dev.flotilla.controller.model.WorkloadObservation;
 import dev.flotilla.controller.placement.Explanation;
 import dev.flotilla.controller.placement.Explanation.NodeDecision;
+import dev.flotilla.controller.rollout.Counts;
+import dev.flotilla.controller.rollout.RolloutRecord;
 import dev.flotilla.profiles.Capacity;
 import dev.flotilla.profiles.FirmwareProfile;
 import java.time.Instant;
@@ -167,8 +169,109 @@ final class ApiModels {
   }
 
   /** What applying a manifest did. */
+  /**
+   * @param rollout the rollout the change started; null when none
+   */
   record AppliedView(
-      DeploymentView deployment, boolean created, boolean newRevision, int nodesChanged) {}
+      DeploymentView deployment,
+      boolean created,
+      boolean newRevision,
+      int nodesChanged,
+      @Nullable RolloutSummary rollout) {}
+
+  /** A rollout without its nodes. */
+  record RolloutSummary(
+      long id,
+      String deployment,
+      int fromRevision,
+      int toRevision,
+      String state,
+      int step,
+      String stepStartedAt,
+      @Nullable String pausedUntil,
+      String pauseReason,
+      int acceptedFailures,
+      boolean overrideWindows,
+      String cause,
+      String message,
+      String createdAt,
+      String updatedAt,
+      @Nullable String finishedAt) {
+    static RolloutSummary of(RolloutRecord r) {
+      return new RolloutSummary(
+          r.id(),
+          r.deployment(),
+          r.fromRevision(),
+          r.toRevision(),
+          r.state().name(),
+          r.step(),
+          time(r.stepStartedAt()),
+          r.pausedUntil() == null ? null : time(r.pausedUntil()),
+          r.pauseReason(),
+          r.acceptedFailures(),
+          r.overrideWindows(),
+          r.cause(),
+          r.message(),
+          time(r.createdAt()),
+          time(r.updatedAt()),
+          r.finishedAt() == null ? null : time(r.finishedAt()));
+    }
+  }
+
+  /**
+   * A rollout with its progress: {@code steps} (canary steps or waves; 1 otherwise), {@code
+   * progress} (null once finished), failed nodes with why, unreachable and waiting nodes.
+   */
+  record RolloutView(
+      RolloutSummary rollout,
+      int steps,
+      @Nullable ProgressView progress,
+      List<FailedNodeView> failedNodes,
+      List<String> unreachableNodes,
+      List<String> waitingNodes) {
+    static RolloutView of(FleetService.RolloutStatus s) {
+      Counts c = s.counts();
+      return new RolloutView(
+          RolloutSummary.of(s.rollout()),
+          s.steps(),
+          c == null
+              ? null
+              : new ProgressView(
+                  c.targeted(),
+                  c.released(),
+                  c.pending(),
+                  c.updating(),
+                  c.waiting(),
+                  c.updated(),
+                  c.failed(),
+                  c.unreachable()),
+          s.failed().stream().map(n -> new FailedNodeView(n.node(), n.note())).toList(),
+          s.unreachable(),
+          s.waiting());
+    }
+  }
+
+  record ProgressView(
+      int targeted,
+      int released,
+      int pending,
+      int updating,
+      int waiting,
+      int updated,
+      int failed,
+      int unreachable) {}
+
+  record FailedNodeView(String node, String reason) {}
+
+  /**
+   * @param rollout the rollout the undo started; null when every node simply runs it again
+   */
+  record UndoView(int revision, @Nullable RolloutView rollout) {}
+
+  /**
+   * @param toRevision null: the revision the current or last rollout started from
+   */
+  record UndoRequest(@Nullable Integer toRevision) {}
 
   record RevisionView(
       int revision, String templateHash, String createdAt, Map<String, Object> manifest) {

@@ -16,10 +16,14 @@ import dev.flotilla.controller.api.ApiModels.NodeView;
 import dev.flotilla.controller.api.ApiModels.PlacementView;
 import dev.flotilla.controller.api.ApiModels.ProfileView;
 import dev.flotilla.controller.api.ApiModels.RevisionView;
+import dev.flotilla.controller.api.ApiModels.RolloutSummary;
+import dev.flotilla.controller.api.ApiModels.RolloutView;
 import dev.flotilla.controller.api.ApiModels.Summary;
 import dev.flotilla.controller.api.ApiModels.TaintBody;
 import dev.flotilla.controller.api.ApiModels.TaintRequest;
 import dev.flotilla.controller.api.ApiModels.TokenRequest;
+import dev.flotilla.controller.api.ApiModels.UndoRequest;
+import dev.flotilla.controller.api.ApiModels.UndoView;
 import dev.flotilla.controller.fleet.LabelSelector;
 import dev.flotilla.controller.manifest.ManifestFormat;
 import dev.flotilla.controller.model.Deployment;
@@ -56,6 +60,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** The fleet API, version 1: nodes, deployments, events, enrollment and tokens. */
 @io.micronaut.http.annotation.Controller("/api/v1")
@@ -181,7 +186,8 @@ final class FleetApi {
             view(applied.deployment()),
             applied.created(),
             applied.newRevision(),
-            applied.nodesChanged());
+            applied.nodesChanged(),
+            applied.rollout() == null ? null : RolloutSummary.of(applied.rollout()));
     return HttpResponse.status(applied.created() ? HttpStatus.CREATED : HttpStatus.OK).body(view);
   }
 
@@ -290,6 +296,61 @@ final class FleetApi {
   HttpResponse<Void> deleteDeployment(@PathVariable String name) {
     fleet.deleteDeployment(name);
     return HttpResponse.noContent();
+  }
+
+  // ---- rollouts -----------------------------------------------------------------------------
+
+  @Tag(name = "rollouts")
+  @Operation(
+      summary = "The deployment's rollout in progress, or else its latest, with its progress",
+      description =
+          "Counts the targeted nodes by condition (pending, updating, waiting, updated, failed,"
+              + " unreachable) and names failed nodes with why, unreachable nodes and nodes"
+              + " waiting for a maintenance window (up to 100 each).")
+  @Get("/deployments/{name}/rollout")
+  RolloutView rollout(@PathVariable String name) {
+    return RolloutView.of(fleet.rollout(name));
+  }
+
+  @Tag(name = "rollouts")
+  @Operation(summary = "The deployment's rollouts, newest first")
+  @Get("/deployments/{name}/rollouts")
+  List<RolloutSummary> rollouts(
+      @PathVariable String name, @QueryValue(defaultValue = "100") int limit) {
+    return fleet.rollouts(name, limit).stream().map(RolloutSummary::of).toList();
+  }
+
+  @Tag(name = "rollouts")
+  @Operation(
+      summary = "Pause, resume, promote or abort the rollout in progress, or lift its windows",
+      description =
+          "command: pause (release nothing more), resume (go on; failures so far are accepted),"
+              + " promote (skip the current pause, or the current step's gate), abort (every node"
+              + " back to the revision the rollout started from), override-windows (an emergency:"
+              + " nodes update outside their maintenance windows). 409 when no rollout is in"
+              + " progress or the command does not apply.")
+  @Post("/deployments/{name}/rollout/{command}")
+  RolloutView command(@PathVariable String name, @PathVariable String command) {
+    return RolloutView.of(fleet.command(name, FleetService.RolloutCommand.of(command)));
+  }
+
+  @Tag(name = "rollouts")
+  @Operation(
+      summary = "Return to an earlier revision through a new rollout",
+      description =
+          "Body {\"toRevision\": N}; without it, the revision the current (or last) rollout"
+              + " started from. The deployment's strategy takes the nodes there.")
+  @Post(value = "/deployments/{name}/undo", consumes = MediaType.APPLICATION_JSON)
+  UndoView undo(@PathVariable String name, @Body @Nullable String body) {
+    Integer to =
+        body == null || body.isBlank()
+            ? null
+            : JsonBodies.read(body, UndoRequest.class).toRevision();
+    if (to != null && to < 1) {
+      throw new InvalidInputException("toRevision", "must be a revision number (1 or more)");
+    }
+    FleetService.Undone u = fleet.undo(name, to);
+    return new UndoView(u.revision(), u.rollout() == null ? null : RolloutView.of(u.rollout()));
   }
 
   private DeploymentView view(Deployment d) {

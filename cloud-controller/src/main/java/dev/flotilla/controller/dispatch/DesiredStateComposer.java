@@ -1,10 +1,13 @@
 package dev.flotilla.controller.dispatch;
 
+import dev.flotilla.controller.model.MaintenanceWindow;
+import dev.flotilla.controller.model.RolloutStrategy;
 import dev.flotilla.controller.model.WorkloadTemplate;
 import dev.flotilla.protocol.DesiredStateRules;
 import dev.flotilla.protocol.NodeId;
 import dev.flotilla.protocol.ProtocolException;
 import dev.flotilla.protocol.ProtocolVersions;
+import dev.flotilla.protocol.v1.DayOfWeek;
 import dev.flotilla.protocol.v1.DesiredState;
 import dev.flotilla.protocol.v1.ExecCheck;
 import dev.flotilla.protocol.v1.HealthProbe;
@@ -13,11 +16,13 @@ import dev.flotilla.protocol.v1.PortMapping;
 import dev.flotilla.protocol.v1.Resources;
 import dev.flotilla.protocol.v1.RestartPolicy;
 import dev.flotilla.protocol.v1.TcpCheck;
+import dev.flotilla.protocol.v1.UpdatePolicy;
 import dev.flotilla.protocol.v1.VolumeMount;
 import dev.flotilla.protocol.v1.Workload;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -157,8 +162,37 @@ public final class DesiredStateComposer {
                 })
             .setInitialBackoffMs((int) Math.min(Integer.MAX_VALUE, r.initialBackoffMs()))
             .setMaxBackoffMs((int) Math.min(Integer.MAX_VALUE, r.maxBackoffMs())));
+    if (!placed.update().equals(PlacedWorkload.NodeUpdatePolicy.REPLACE)) {
+      w.setUpdate(update(placed.update()));
+    }
     return w.build();
   }
+
+  private static UpdatePolicy update(PlacedWorkload.NodeUpdatePolicy p) {
+    UpdatePolicy.Builder u = UpdatePolicy.newBuilder();
+    if (p.mode() == RolloutStrategy.NodeUpdate.BLUE_GREEN) {
+      u.setMode(UpdatePolicy.Mode.BLUE_GREEN)
+          .setSwitchAfterSeconds((int) p.blueGreen().switchAfter().toSeconds())
+          .setGiveUpAfterSeconds((int) p.blueGreen().giveUpAfter().toSeconds());
+    } else {
+      u.setMode(UpdatePolicy.Mode.REPLACE);
+    }
+    for (MaintenanceWindow mw : p.windows()) {
+      dev.flotilla.protocol.v1.MaintenanceWindow.Builder b =
+          dev.flotilla.protocol.v1.MaintenanceWindow.newBuilder()
+              .setStart(HH_MM.format(mw.start()))
+              .setEnd(HH_MM.format(mw.end()))
+              .setTimeZone(mw.zone() == null ? "" : mw.zone().getId());
+      // An EnumSet iterates Monday to Sunday, so the same days always make the same bytes.
+      for (java.time.DayOfWeek day : mw.days()) {
+        b.addDays(DayOfWeek.forNumber(day.getValue()));
+      }
+      u.addWindows(b);
+    }
+    return u.build();
+  }
+
+  private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
 
   private static Resources resources(WorkloadTemplate.Resources r) {
     return Resources.newBuilder()

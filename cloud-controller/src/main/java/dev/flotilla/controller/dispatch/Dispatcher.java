@@ -2,11 +2,15 @@ package dev.flotilla.controller.dispatch;
 
 import dev.flotilla.controller.model.Deployment;
 import dev.flotilla.controller.model.FleetEvent;
+import dev.flotilla.controller.model.MaintenanceWindow;
 import dev.flotilla.controller.model.Node;
+import dev.flotilla.controller.model.RolloutStrategy;
 import dev.flotilla.controller.mqtt.ControllerLink;
 import dev.flotilla.controller.placement.FleetSnapshot;
 import dev.flotilla.controller.placement.Placement;
 import dev.flotilla.controller.placement.Scheduler;
+import dev.flotilla.controller.rollout.Counts;
+import dev.flotilla.controller.rollout.RolloutRunner;
 import dev.flotilla.controller.store.FleetStore;
 import dev.flotilla.controller.store.FleetStore.DesiredRow;
 import dev.flotilla.profiles.ProfileCatalog;
@@ -63,6 +67,9 @@ public final class Dispatcher {
 
     void published(int count);
 
+    /** The active rollouts' nodes by condition after a run, per deployment. */
+    default void rollouts(Map<String, Counts> progress) {}
+
     Listener NONE =
         new Listener() {
           @Override
@@ -84,6 +91,7 @@ public final class Dispatcher {
   private final ProfileCatalog profiles;
   private final Duration unreachableGrace;
   private final Listener listener;
+  private final RolloutRunner rollouts;
   private volatile @Nullable Placement lastPlacement;
   private final Object lock = new Object();
   private CompletableFuture<Report> next; // guarded by lock
@@ -102,6 +110,7 @@ public final class Dispatcher {
       Duration staleAfter,
       ProfileCatalog profiles,
       Duration unreachableGrace,
+      RolloutRunner rollouts,
       Listener listener) {
     this.store = Objects.requireNonNull(store, "store");
     this.deployments = Objects.requireNonNull(deployments, "deployments");
@@ -113,6 +122,7 @@ public final class Dispatcher {
     this.profiles = Objects.requireNonNull(profiles, "profiles");
     this.unreachableGrace = Objects.requireNonNull(unreachableGrace, "unreachableGrace");
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.rollouts = Objects.requireNonNull(rollouts, "rollouts");
     this.signers = new ForkJoinPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
   }
 
@@ -169,18 +179,19 @@ public final class Dispatcher {
     Map<NodeId, DesiredRow> prior = store.desiredSummaries();
     Map<NodeId, Set<String>> current = new HashMap<>();
     prior.forEach((node, row) -> current.put(node, row.revisions().keySet()));
+    List<Deployment> all = deployments.get();
     Placement placement =
         Scheduler.place(
-            new FleetSnapshot(
-                nodes, deployments.get(), current, profiles, started, unreachableGrace));
+            new FleetSnapshot(nodes, all, current, profiles, started, unreachableGrace));
     lastPlacement = placement;
+    RolloutRunner.Round round = rollouts.advance(all, placement, nodes, started);
 
     List<Change> changes = new ArrayList<>();
     for (Node node : nodes) {
       DesiredRow before = prior.get(node.id());
       List<PlacedWorkload> placed = new ArrayList<>();
       for (Deployment d : placement.on(node.id())) {
-        placed.add(new PlacedWorkload(d.name(), d.revision(), d.template()));
+        placed.add(placed(d, node, round.of(d.name())));
       }
       DesiredStateComposer.Composition c = DesiredStateComposer.compose(node.id(), placed);
       if (before != null && before.contentHash().equals(c.contentHash())) {
@@ -249,7 +260,38 @@ public final class Dispatcher {
           report.took().toMillis());
     }
     listener.dispatched(report);
+    listener.rollouts(round.progress());
     return report;
+  }
+
+  /**
+   * What one node gets of one deployment: the target revision, or the revision a rollout started
+   * from while the rollout has not released the node; with the strategy's way of updating and the
+   * maintenance windows that select the node, unless an operator lifted them.
+   */
+  static PlacedWorkload placed(Deployment d, Node node, RolloutRunner.@Nullable Active rollout) {
+    boolean target = rollout == null || rollout.releasedTo(node.id());
+    List<MaintenanceWindow> windows = new ArrayList<>();
+    if (rollout == null || !rollout.overrideWindows()) {
+      for (MaintenanceWindow w : d.windows()) {
+        if (w.nodeSelector().matches(node.labels())) {
+          windows.add(w);
+        }
+      }
+    }
+    PlacedWorkload.NodeUpdatePolicy update =
+        d.strategy().onNode() == RolloutStrategy.NodeUpdate.REPLACE && windows.isEmpty()
+            ? PlacedWorkload.NodeUpdatePolicy.REPLACE
+            : new PlacedWorkload.NodeUpdatePolicy(
+                d.strategy().onNode(), d.strategy().blueGreen(), windows);
+    return target
+        ? new PlacedWorkload(d.name(), d.revision(), d.template(), update)
+        : new PlacedWorkload(d.name(), rollout.fromRevision(), rollout.fromTemplate(), update);
+  }
+
+  /** The rollouts of the last run. */
+  public RolloutRunner rollouts() {
+    return rollouts;
   }
 
   private DesiredRow sign(Change ch, Instant now) {
