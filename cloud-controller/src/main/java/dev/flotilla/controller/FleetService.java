@@ -18,6 +18,7 @@ import dev.flotilla.controller.model.NodeState;
 import dev.flotilla.controller.model.RolloutStrategy;
 import dev.flotilla.controller.model.Taint;
 import dev.flotilla.controller.model.WorkloadObservation;
+import dev.flotilla.controller.model.WorkloadTemplate;
 import dev.flotilla.controller.mqtt.ControllerLink;
 import dev.flotilla.controller.placement.Explanation;
 import dev.flotilla.controller.placement.FleetSnapshot;
@@ -466,11 +467,12 @@ public final class FleetService {
             m.name(), manifest, DesiredStateComposer.templateHash(m.template()), clock.instant());
     Dispatcher.Report report = awaitDispatch();
     LOG.info(
-        "deployment.applied name={} revision={} created={} new_revision={}",
+        "deployment.applied name={} revision={} created={} new_revision={} rollout={}",
         m.name(),
         put.deployment().revision(),
         put.created(),
-        put.newRevision());
+        put.newRevision(),
+        put.rollout() == null ? "none" : put.rollout().id());
     return new Applied(
         toDeployment(put.deployment()),
         put.created(),
@@ -507,19 +509,35 @@ public final class FleetService {
     return out;
   }
 
+  /**
+   * The deployment at its target revision: the template is that revision's, the selector,
+   * placement, strategy and windows the last applied manifest's (an undo brings an older template
+   * back under the current selector).
+   */
   private Deployment toDeployment(DeploymentRow row) {
-    String key = row.name() + "/" + row.revision() + "/" + row.manifest().hashCode();
+    String key =
+        row.name()
+            + "/"
+            + row.revision()
+            + "/"
+            + row.manifest().hashCode()
+            + "/"
+            + row.templateManifest().hashCode();
     Deployment cached = parsed.get(key);
     if (cached != null && cached.createdAt().equals(row.createdAt())) {
       return cached;
     }
     DeploymentManifest m = ManifestReader.read(row.manifest(), ManifestFormat.JSON);
+    WorkloadTemplate template =
+        row.templateManifest().equals(row.manifest())
+            ? m.template()
+            : ManifestReader.read(row.templateManifest(), ManifestFormat.JSON).template();
     Deployment d =
         new Deployment(
             row.name(),
             row.revision(),
             m.selector(),
-            m.template(),
+            template,
             m.placement(),
             m.strategy(),
             m.windows(),

@@ -6,6 +6,10 @@ import dev.flotilla.controller.model.NodeState;
 import dev.flotilla.controller.model.Presence;
 import dev.flotilla.controller.model.Taint;
 import dev.flotilla.controller.model.WorkloadObservation;
+import dev.flotilla.controller.rollout.ReleasedNode;
+import dev.flotilla.controller.rollout.RolloutRecord;
+import dev.flotilla.controller.rollout.RolloutState;
+import dev.flotilla.controller.rollout.RolloutUpdate;
 import dev.flotilla.protocol.NodeId;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,9 +22,9 @@ import java.util.SortedMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The controller's durable state: nodes, deployments and their revisions, what each node was sent,
- * what it reported, events and tokens. One port; {@code JdbcFleetStore} is the adapter (SQLite by
- * default, PostgreSQL for several controllers).
+ * The controller's durable state: nodes, deployments with their revisions and rollouts, what each
+ * node was sent, what it reported, events and tokens. One port; {@code JdbcFleetStore} is the
+ * adapter (SQLite by default, PostgreSQL for several controllers).
  *
  * <p>Thread-safe. Every method is one transaction; a failure throws {@link FleetStoreException} and
  * leaves nothing half-written.
@@ -97,20 +101,49 @@ public interface FleetStore extends AutoCloseable {
 
   // ---- deployments --------------------------------------------------------------------------
 
-  /** A deployment as stored; {@code manifest} is its canonical JSON manifest. */
+  /**
+   * A deployment as stored.
+   *
+   * @param revision the target revision: what every node runs once no rollout is active. While one
+   *     is, nodes it has not released stay on its {@link RolloutRecord#fromRevision()}
+   * @param manifest the canonical JSON manifest last applied: selector, placement, strategy and
+   *     windows are read from it
+   * @param templateManifest the canonical JSON manifest of {@code revision} as stored with that
+   *     revision: the template is read from it (after an undo it is an older template than {@code
+   *     manifest}'s)
+   */
   record DeploymentRow(
-      String name, int revision, String manifest, Instant createdAt, Instant updatedAt) {}
+      String name,
+      int revision,
+      String manifest,
+      String templateManifest,
+      Instant createdAt,
+      Instant updatedAt) {}
 
   /** One immutable revision of a deployment's template. */
   record RevisionRow(
       String deployment, int revision, String templateHash, String manifest, Instant createdAt) {}
 
-  /** What {@link #putDeployment} did. */
-  record PutResult(DeploymentRow deployment, boolean created, boolean newRevision) {}
+  /**
+   * What {@link #putDeployment} did.
+   *
+   * @param newRevision a revision was added (false when the template is the target's or an older
+   *     revision's)
+   * @param rollout the rollout it started; null when none (a first install, the target's template
+   *     again, or going back to the revision an active rollout started from)
+   */
+  record PutResult(
+      DeploymentRow deployment,
+      boolean created,
+      boolean newRevision,
+      @Nullable RolloutRecord rollout) {}
 
   /**
-   * Creates or replaces a deployment. A template hash that differs from the current revision's
-   * makes a new revision; otherwise only the manifest (selector, labels) changes.
+   * Creates or replaces a deployment, in one transaction. The manifest is always replaced. A new
+   * deployment gets revision 1 and no rollout. Otherwise the template hash decides: the target
+   * revision's hash changes no revision; an older revision's hash makes that revision the target
+   * again; a hash never seen adds revision max + 1. A target change starts a rollout to it (cause
+   * {@code apply}) as {@link #undo} does.
    */
   PutResult putDeployment(String name, String manifest, String templateHash, Instant now);
 
@@ -119,11 +152,68 @@ public interface FleetStore extends AutoCloseable {
   /** Every deployment, by name. */
   List<DeploymentRow> deployments();
 
-  /** Deletes the deployment and its revisions. */
+  /** Deletes the deployment with its revisions and rollouts. */
   boolean deleteDeployment(String name);
 
   /** The deployment's revisions, oldest first; empty when there is no such deployment. */
   List<RevisionRow> revisions(String deployment);
+
+  // ---- rollouts -----------------------------------------------------------------------------
+
+  /** The deployment or the revision asked for does not exist; nothing was written. */
+  final class NoSuchRevisionException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    public NoSuchRevisionException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Makes {@code toRevision} the deployment's target again, in one transaction. An active rollout
+   * is superseded. The new rollout (cause {@code undo}) starts from the stable revision: the active
+   * rollout's {@code fromRevision}, or the target when none is active.
+   *
+   * @return the rollout started; empty when {@code toRevision} is already the target (nothing
+   *     changes, an active rollout to it goes on) or is the stable revision (the active rollout is
+   *     superseded and every node runs {@code toRevision} again)
+   * @throws NoSuchRevisionException when the deployment or its revision does not exist
+   */
+  Optional<RolloutRecord> undo(String deployment, int toRevision, Instant now);
+
+  /**
+   * Every active rollout (PROGRESSING or PAUSED), by deployment name: one read of an index that
+   * holds only the active ones, cheap when there are none.
+   */
+  List<RolloutRecord> activeRollouts();
+
+  /** The deployment's active rollout; empty when none (or no such deployment). */
+  Optional<RolloutRecord> activeRollout(String deployment);
+
+  Optional<RolloutRecord> rollout(long id);
+
+  /** The deployment's last {@code limit} rollouts, newest first. */
+  List<RolloutRecord> rollouts(String deployment, int limit);
+
+  /** The nodes a rollout released, by node id; empty when none or no such rollout. */
+  Map<NodeId, ReleasedNode> releasedNodes(long rolloutId);
+
+  /**
+   * Applies a change to an active rollout in one transaction, if its stored version is still {@code
+   * expectedVersion}: writes every scalar field of the update, bumps the version and sets {@code
+   * updatedAt}; records {@code update.release()} released at {@code now} (nodes already released
+   * keep their time); marks {@code update.failures()} failed at {@code now} (nodes already failed
+   * keep their time and reason; nodes it never released are ignored). A rollout finishing {@link
+   * RolloutState#ROLLED_BACK} or {@link RolloutState#ABORTED} sets its deployment's revision back
+   * to {@code fromRevision} if it is still {@code toRevision}.
+   *
+   * @return false, having changed nothing, when the version moved on, the rollout is no longer
+   *     active or there is no such rollout
+   */
+  boolean updateRollout(long id, long expectedVersion, RolloutUpdate update, Instant now);
+
+  /** Every node's workload of that name in its last full status, by node. */
+  Map<NodeId, WorkloadObservation> observations(String workload);
 
   // ---- desired states ---------------------------------------------------------------------
 

@@ -12,6 +12,10 @@ import dev.flotilla.controller.model.NodeStates;
 import dev.flotilla.controller.model.Presence;
 import dev.flotilla.controller.model.Taint;
 import dev.flotilla.controller.model.WorkloadObservation;
+import dev.flotilla.controller.rollout.ReleasedNode;
+import dev.flotilla.controller.rollout.RolloutRecord;
+import dev.flotilla.controller.rollout.RolloutState;
+import dev.flotilla.controller.rollout.RolloutUpdate;
 import dev.flotilla.controller.store.FleetStore;
 import dev.flotilla.controller.store.FleetStoreException;
 import dev.flotilla.protocol.NodeId;
@@ -29,6 +33,7 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +66,22 @@ public final class JdbcFleetStore implements FleetStore {
           + " presence_at, last_seen_at, agent_version, status_sequence, observed_generation,"
           + " cpu_millis, memory_bytes, memory_limit_bytes, disk_free_bytes, (SELECT d.generation"
           + " FROM node_desired d WHERE d.node_id = nodes.id) AS desired";
+
+  private static final String WORKLOAD_COLUMNS =
+      "name, revision, state, health, restart_count, message, since FROM node_workloads";
+
+  /** A deployment with its target revision's manifest. */
+  private static final String DEPLOYMENT_COLUMNS =
+      "d.name, d.revision, d.manifest, r.manifest, d.created_at, d.updated_at FROM deployments d"
+          + " JOIN revisions r ON r.deployment = d.name AND r.revision = d.revision";
+
+  private static final String ROLLOUT_COLUMNS =
+      "id, deployment, from_revision, to_revision, state, step, step_started_at, paused_until,"
+          + " pause_reason, accepted_failures, override_windows, cause, message, created_at,"
+          + " updated_at, finished_at, version FROM rollouts";
+
+  /** The same condition as the partial index {@code rollouts_active}, so that it is used. */
+  private static final String ACTIVE = "state IN ('PROGRESSING', 'PAUSED')";
 
   private final HikariDataSource dataSource;
   private final AtomicLong ingestOrder;
@@ -396,21 +417,22 @@ public final class JdbcFleetStore implements FleetStore {
   private static List<WorkloadObservation> workloads(Connection c, NodeId id) throws SQLException {
     return list(
         c,
-        "SELECT name, revision, state, health, restart_count, message, since"
-            + " FROM node_workloads WHERE node_id = ? ORDER BY name",
-        rs -> {
-          long since = rs.getLong(7);
-          boolean none = rs.wasNull();
-          return new WorkloadObservation(
-              rs.getString(1),
-              rs.getString(2),
-              rs.getString(3),
-              rs.getString(4),
-              rs.getLong(5),
-              rs.getString(6),
-              none ? null : Instant.ofEpochMilli(since));
-        },
+        "SELECT " + WORKLOAD_COLUMNS + " WHERE node_id = ? ORDER BY name",
+        rs -> workloadObservation(rs, 1),
         id.value());
+  }
+
+  /** Maps {@link #WORKLOAD_COLUMNS} starting at column {@code first}. */
+  private static WorkloadObservation workloadObservation(ResultSet rs, int first)
+      throws SQLException {
+    return new WorkloadObservation(
+        rs.getString(first),
+        rs.getString(first + 1),
+        rs.getString(first + 2),
+        rs.getString(first + 3),
+        rs.getLong(first + 4),
+        rs.getString(first + 5),
+        instantOrNull(rs, first + 6));
   }
 
   @Override
@@ -486,48 +508,71 @@ public final class JdbcFleetStore implements FleetStore {
               ps.executeUpdate();
             }
             insertRevision(c, name, 1, templateHash, manifest, at);
-            return new PutResult(new DeploymentRow(name, 1, manifest, now, now), true, true);
+            // A first install has nothing running to protect: no rollout.
+            return new PutResult(
+                new DeploymentRow(name, 1, manifest, manifest, now, now), true, true, null);
           }
-          DeploymentRow old = existing.get();
-          String currentHash;
+          int target = existing.get().revision();
+          int revision;
+          boolean newRevision = false;
+          @Nullable RolloutRecord started = null;
+          if (templateHash.equals(templateHash(c, name, target))) {
+            revision = target;
+          } else {
+            // An older revision's template is that revision again (no copy under a new number);
+            // the newest such one, as revisions stored before V3 may repeat a hash.
+            @Nullable Integer older =
+                list(
+                        c,
+                        "SELECT MAX(revision) FROM revisions WHERE deployment = ?"
+                            + " AND template_hash = ?",
+                        rs -> {
+                          int r = rs.getInt(1);
+                          return rs.wasNull() ? null : r;
+                        },
+                        name,
+                        templateHash)
+                    .get(0);
+            if (older != null) {
+              revision = older;
+            } else {
+              revision = maxRevision(c, name) + 1;
+              insertRevision(c, name, revision, templateHash, manifest, at);
+              newRevision = true;
+            }
+            started = startRollout(c, name, revision, "apply", at);
+          }
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT template_hash FROM revisions WHERE deployment = ? AND revision = ?")) {
-            ps.setString(1, name);
-            ps.setInt(2, old.revision());
-            try (ResultSet rs = ps.executeQuery()) {
-              currentHash = rs.next() ? rs.getString(1) : "";
-            }
-          }
-          boolean newRevision = !currentHash.equals(templateHash);
-          int revision = old.revision();
-          if (newRevision) {
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    "SELECT COALESCE(MAX(revision), 0) FROM revisions WHERE deployment = ?")) {
-              ps.setString(1, name);
-              try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                revision = rs.getInt(1) + 1;
-              }
-            }
-            insertRevision(c, name, revision, templateHash, manifest, at);
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE deployments SET revision = ?, manifest = ?, updated_at = ?"
-                      + " WHERE name = ?")) {
-            ps.setInt(1, revision);
-            ps.setString(2, manifest);
-            ps.setLong(3, at);
-            ps.setString(4, name);
+                  "UPDATE deployments SET manifest = ?, updated_at = ? WHERE name = ?")) {
+            ps.setString(1, manifest);
+            ps.setLong(2, at);
+            ps.setString(3, name);
             ps.executeUpdate();
           }
-          return new PutResult(
-              new DeploymentRow(name, revision, manifest, old.createdAt(), now),
-              false,
-              newRevision);
+          return new PutResult(deployment(c, name).orElseThrow(), false, newRevision, started);
         });
+  }
+
+  private static String templateHash(Connection c, String name, int revision) throws SQLException {
+    return list(
+            c,
+            "SELECT template_hash FROM revisions WHERE deployment = ? AND revision = ?",
+            rs -> rs.getString(1),
+            name,
+            revision)
+        .stream()
+        .findFirst()
+        .orElse("");
+  }
+
+  private static int maxRevision(Connection c, String name) throws SQLException {
+    return list(
+            c,
+            "SELECT COALESCE(MAX(revision), 0) FROM revisions WHERE deployment = ?",
+            rs -> rs.getInt(1),
+            name)
+        .get(0);
   }
 
   private static void insertRevision(
@@ -554,8 +599,7 @@ public final class JdbcFleetStore implements FleetStore {
   private static Optional<DeploymentRow> deployment(Connection c, String name) throws SQLException {
     return list(
             c,
-            "SELECT name, revision, manifest, created_at, updated_at FROM deployments"
-                + " WHERE name = ?",
+            "SELECT " + DEPLOYMENT_COLUMNS + " WHERE d.name = ?",
             JdbcFleetStore::deploymentRow,
             name)
         .stream()
@@ -567,15 +611,16 @@ public final class JdbcFleetStore implements FleetStore {
         rs.getString(1),
         rs.getInt(2),
         rs.getString(3),
-        Instant.ofEpochMilli(rs.getLong(4)),
-        Instant.ofEpochMilli(rs.getLong(5)));
+        rs.getString(4),
+        Instant.ofEpochMilli(rs.getLong(5)),
+        Instant.ofEpochMilli(rs.getLong(6)));
   }
 
   @Override
   public List<DeploymentRow> deployments() {
     return query(
         "list deployments",
-        "SELECT name, revision, manifest, created_at, updated_at FROM deployments ORDER BY name",
+        "SELECT " + DEPLOYMENT_COLUMNS + " ORDER BY d.name",
         JdbcFleetStore::deploymentRow);
   }
 
@@ -598,6 +643,342 @@ public final class JdbcFleetStore implements FleetStore {
                 rs.getString(4),
                 Instant.ofEpochMilli(rs.getLong(5))),
         deployment);
+  }
+
+  // ---- rollouts -----------------------------------------------------------------------------
+
+  private static RolloutRecord rolloutRecord(ResultSet rs) throws SQLException {
+    return new RolloutRecord(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getInt(3),
+        rs.getInt(4),
+        RolloutState.valueOf(rs.getString(5)),
+        rs.getInt(6),
+        Instant.ofEpochMilli(rs.getLong(7)),
+        instantOrNull(rs, 8),
+        rs.getString(9),
+        rs.getInt(10),
+        rs.getBoolean(11),
+        rs.getString(12),
+        rs.getString(13),
+        Instant.ofEpochMilli(rs.getLong(14)),
+        Instant.ofEpochMilli(rs.getLong(15)),
+        instantOrNull(rs, 16),
+        rs.getLong(17));
+  }
+
+  private static @Nullable Instant instantOrNull(ResultSet rs, int column) throws SQLException {
+    long millis = rs.getLong(column);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+  }
+
+  private static void setInstantOrNull(PreparedStatement ps, int index, @Nullable Instant at)
+      throws SQLException {
+    if (at == null) {
+      ps.setNull(index, Types.BIGINT);
+    } else {
+      ps.setLong(index, at.toEpochMilli());
+    }
+  }
+
+  private static Optional<RolloutRecord> activeRollout(Connection c, String deployment)
+      throws SQLException {
+    return list(
+            c,
+            "SELECT " + ROLLOUT_COLUMNS + " WHERE deployment = ? AND " + ACTIVE,
+            JdbcFleetStore::rolloutRecord,
+            deployment)
+        .stream()
+        .findFirst();
+  }
+
+  /**
+   * Makes {@code to} the deployment's target and starts a rollout to it from the stable revision,
+   * superseding the active rollout. Starts none when {@code to} is the stable revision: every node
+   * simply runs it again.
+   *
+   * @return the rollout started; null when none
+   */
+  private static @Nullable RolloutRecord startRollout(
+      Connection c, String deployment, int to, String cause, long at) throws SQLException {
+    Optional<RolloutRecord> active = activeRollout(c, deployment);
+    int from;
+    if (active.isPresent()) {
+      from = active.get().fromRevision();
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE rollouts SET state = ?, message = ?, updated_at = ?, finished_at = ?,"
+                  + " version = version + 1 WHERE id = ?")) {
+        ps.setString(1, RolloutState.SUPERSEDED.name());
+        ps.setString(2, "superseded by revision " + to);
+        ps.setLong(3, at);
+        ps.setLong(4, at);
+        ps.setLong(5, active.get().id());
+        ps.executeUpdate();
+      }
+    } else {
+      from =
+          list(c, "SELECT revision FROM deployments WHERE name = ?", rs -> rs.getInt(1), deployment)
+              .get(0);
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE deployments SET revision = ?, updated_at = ? WHERE name = ?")) {
+      ps.setInt(1, to);
+      ps.setLong(2, at);
+      ps.setString(3, deployment);
+      ps.executeUpdate();
+    }
+    if (from == to) {
+      return null;
+    }
+    Instant now = Instant.ofEpochMilli(at);
+    RolloutRecord r =
+        new RolloutRecord(
+            nextId(c, "rollouts"),
+            deployment,
+            from,
+            to,
+            RolloutState.PROGRESSING,
+            0,
+            now,
+            null,
+            "",
+            0,
+            false,
+            cause,
+            "started: revision " + from + " -> " + to,
+            now,
+            now,
+            null,
+            1);
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO rollouts (id, deployment, from_revision, to_revision, state, step,"
+                + " step_started_at, paused_until, pause_reason, accepted_failures,"
+                + " override_windows, cause, message, created_at, updated_at, finished_at,"
+                + " version) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, NULL, ?)")) {
+      ps.setLong(1, r.id());
+      ps.setString(2, r.deployment());
+      ps.setInt(3, r.fromRevision());
+      ps.setInt(4, r.toRevision());
+      ps.setString(5, r.state().name());
+      ps.setInt(6, r.step());
+      ps.setLong(7, at);
+      ps.setString(8, r.pauseReason());
+      ps.setInt(9, r.acceptedFailures());
+      ps.setBoolean(10, r.overrideWindows());
+      ps.setString(11, r.cause());
+      ps.setString(12, r.message());
+      ps.setLong(13, at);
+      ps.setLong(14, at);
+      ps.setLong(15, r.version());
+      ps.executeUpdate();
+    }
+    return r;
+  }
+
+  /** Takes the next value of a counter in {@code id_counters}; the row lock serialises takers. */
+  private static long nextId(Connection c, String counter) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE id_counters SET next_value = next_value + 1 WHERE name = ?")) {
+      ps.setString(1, counter);
+      if (ps.executeUpdate() != 1) {
+        throw new IllegalStateException("the store has no id counter '" + counter + "'");
+      }
+    }
+    return list(
+            c,
+            "SELECT next_value - 1 FROM id_counters WHERE name = ?",
+            rs -> rs.getLong(1),
+            counter)
+        .get(0);
+  }
+
+  @Override
+  public Optional<RolloutRecord> undo(String deployment, int toRevision, Instant now) {
+    return write(
+        "undo deployment " + deployment + " to revision " + toRevision,
+        c -> {
+          Optional<DeploymentRow> row = deployment(c, deployment);
+          if (row.isEmpty()) {
+            throw new NoSuchRevisionException("no deployment " + deployment);
+          }
+          if (templateHash(c, deployment, toRevision).isEmpty()) {
+            throw new NoSuchRevisionException(
+                "deployment "
+                    + deployment
+                    + " has no revision "
+                    + toRevision
+                    + "; its revisions go from 1 to "
+                    + maxRevision(c, deployment));
+          }
+          if (toRevision == row.get().revision()) {
+            return Optional.empty();
+          }
+          return Optional.ofNullable(
+              startRollout(c, deployment, toRevision, "undo", now.toEpochMilli()));
+        });
+  }
+
+  @Override
+  public List<RolloutRecord> activeRollouts() {
+    return query(
+        "list active rollouts",
+        "SELECT " + ROLLOUT_COLUMNS + " WHERE " + ACTIVE + " ORDER BY deployment",
+        JdbcFleetStore::rolloutRecord);
+  }
+
+  @Override
+  public Optional<RolloutRecord> activeRollout(String deployment) {
+    return read("read the active rollout of " + deployment, c -> activeRollout(c, deployment));
+  }
+
+  @Override
+  public Optional<RolloutRecord> rollout(long id) {
+    return read("read rollout " + id, c -> rollout(c, id));
+  }
+
+  private static Optional<RolloutRecord> rollout(Connection c, long id) throws SQLException {
+    return list(c, "SELECT " + ROLLOUT_COLUMNS + " WHERE id = ?", JdbcFleetStore::rolloutRecord, id)
+        .stream()
+        .findFirst();
+  }
+
+  @Override
+  public List<RolloutRecord> rollouts(String deployment, int limit) {
+    return query(
+        "list rollouts of " + deployment,
+        "SELECT " + ROLLOUT_COLUMNS + " WHERE deployment = ? ORDER BY id DESC LIMIT ?",
+        JdbcFleetStore::rolloutRecord,
+        deployment,
+        limit);
+  }
+
+  @Override
+  public Map<NodeId, ReleasedNode> releasedNodes(long rolloutId) {
+    Map<NodeId, ReleasedNode> out = new LinkedHashMap<>();
+    read(
+        "read the nodes of rollout " + rolloutId,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT node_id, released_at, failed_at, failure FROM rollout_nodes"
+                      + " WHERE rollout_id = ? ORDER BY node_id")) {
+            ps.setLong(1, rolloutId);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.put(
+                    new NodeId(rs.getString(1)),
+                    new ReleasedNode(
+                        Instant.ofEpochMilli(rs.getLong(2)),
+                        instantOrNull(rs, 3),
+                        rs.getString(4)));
+              }
+            }
+          }
+          return null;
+        });
+    return out;
+  }
+
+  @Override
+  public boolean updateRollout(long id, long expectedVersion, RolloutUpdate update, Instant now) {
+    long at = now.toEpochMilli();
+    return write(
+        "update rollout " + id,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE rollouts SET state = ?, step = ?, step_started_at = ?, paused_until = ?,"
+                      + " pause_reason = ?, accepted_failures = ?, override_windows = ?,"
+                      + " message = ?, finished_at = ?, updated_at = ?, version = version + 1"
+                      + " WHERE id = ? AND version = ? AND "
+                      + ACTIVE)) {
+            ps.setString(1, update.state().name());
+            ps.setInt(2, update.step());
+            ps.setLong(3, update.stepStartedAt().toEpochMilli());
+            setInstantOrNull(ps, 4, update.pausedUntil());
+            ps.setString(5, shorten(update.pauseReason(), 1024));
+            ps.setInt(6, update.acceptedFailures());
+            ps.setBoolean(7, update.overrideWindows());
+            ps.setString(8, shorten(update.message(), 1024));
+            setInstantOrNull(ps, 9, update.finishedAt());
+            ps.setLong(10, at);
+            ps.setLong(11, id);
+            ps.setLong(12, expectedVersion);
+            if (ps.executeUpdate() != 1) {
+              return false;
+            }
+          }
+          if (!update.release().isEmpty()) {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT INTO rollout_nodes (rollout_id, node_id, released_at, failed_at,"
+                        + " failure) VALUES (?, ?, ?, NULL, '')"
+                        + " ON CONFLICT (rollout_id, node_id) DO NOTHING")) {
+              for (NodeId node : update.release()) {
+                ps.setLong(1, id);
+                ps.setString(2, node.value());
+                ps.setLong(3, at);
+                ps.addBatch();
+              }
+              ps.executeBatch();
+            }
+          }
+          if (!update.failures().isEmpty()) {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "UPDATE rollout_nodes SET failed_at = ?, failure = ?"
+                        + " WHERE rollout_id = ? AND node_id = ? AND failed_at IS NULL")) {
+              for (Map.Entry<NodeId, String> f : update.failures().entrySet()) {
+                ps.setLong(1, at);
+                ps.setString(2, shorten(f.getValue(), 1024));
+                ps.setLong(3, id);
+                ps.setString(4, f.getKey().value());
+                ps.addBatch();
+              }
+              ps.executeBatch();
+            }
+          }
+          if (update.state() == RolloutState.ROLLED_BACK
+              || update.state() == RolloutState.ABORTED) {
+            // Only while the target is still this rollout's: never undo a newer target.
+            RolloutRecord r = rollout(c, id).orElseThrow();
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "UPDATE deployments SET revision = ?, updated_at = ?"
+                        + " WHERE name = ? AND revision = ?")) {
+              ps.setInt(1, r.fromRevision());
+              ps.setLong(2, at);
+              ps.setString(3, r.deployment());
+              ps.setInt(4, r.toRevision());
+              ps.executeUpdate();
+            }
+          }
+          return true;
+        });
+  }
+
+  @Override
+  public Map<NodeId, WorkloadObservation> observations(String workload) {
+    Map<NodeId, WorkloadObservation> out = new LinkedHashMap<>();
+    read(
+        "read observations of workload " + workload,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT node_id, " + WORKLOAD_COLUMNS + " WHERE name = ? ORDER BY node_id")) {
+            ps.setString(1, workload);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.put(new NodeId(rs.getString(1)), workloadObservation(rs, 2));
+              }
+            }
+          }
+          return null;
+        });
+    return out;
   }
 
   // ---- desired states ---------------------------------------------------------------------
