@@ -494,7 +494,19 @@ public final class FleetService {
         store
             .deployment(name)
             .orElseThrow(() -> new NotFoundException("no deployment " + shorten(name)));
-    return ManifestWriter.toDocument(ManifestReader.read(row.manifest(), ManifestFormat.JSON));
+    // The last applied manifest, with the template of the revision the deployment targets (they
+    // differ after an undo or a rollback).
+    DeploymentManifest m = ManifestReader.read(row.manifest(), ManifestFormat.JSON);
+    DeploymentManifest target =
+        new DeploymentManifest(
+            m.name(),
+            m.labels(),
+            m.selector(),
+            m.placement(),
+            m.strategy(),
+            m.windows(),
+            ManifestReader.read(row.templateManifest(), ManifestFormat.JSON).template());
+    return ManifestWriter.toDocument(target);
   }
 
   public List<Deployment> deployments() {
