@@ -675,6 +675,15 @@ public final class FleetService {
     return status(d, r);
   }
 
+  /** Every active rollout by deployment name. */
+  public Map<String, RolloutRecord> activeRollouts() {
+    Map<String, RolloutRecord> out = new HashMap<>();
+    for (RolloutRecord r : store.activeRollouts()) {
+      out.put(r.deployment(), r);
+    }
+    return out;
+  }
+
   /** The deployment's rollouts, newest first. */
   public List<RolloutRecord> rollouts(String name, int limit) {
     deployment(name);

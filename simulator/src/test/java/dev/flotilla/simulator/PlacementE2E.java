@@ -5,35 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flotilla.agent.model.ContainerInfo;
-import dev.flotilla.agent.model.Labels;
-import dev.flotilla.controller.Controller;
-import dev.flotilla.controller.ControllerSettings;
 import dev.flotilla.controller.FleetService;
 import dev.flotilla.controller.manifest.ManifestFormat;
 import dev.flotilla.controller.model.NodeState;
 import dev.flotilla.controller.placement.Explanation;
 import dev.flotilla.controller.placement.Explanation.NodeDecision;
 import dev.flotilla.simulator.node.VirtualNode;
-import dev.flotilla.simulator.runtime.ImageBehaviour;
-import dev.flotilla.simulator.runtime.SimulatedContainerRuntime;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,99 +32,30 @@ class PlacementE2E {
   private static final Duration GRACE = Duration.ofSeconds(4);
 
   @TempDir Path dir;
-  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
-  private final ExecutorService pool = Executors.newFixedThreadPool(4);
-  private final ExecutorService pulls = Executors.newFixedThreadPool(2);
-  private final ExecutorService probes = Executors.newFixedThreadPool(2);
-  private final VirtualNode.Threads threads =
-      new VirtualNode.Threads(scheduler, pool, pulls, probes);
-  private final Map<String, VirtualNode> nodes = new HashMap<>();
-  private final Map<String, SimulatedContainerRuntime> runtimes = new HashMap<>();
-  private Controller controller;
+  private ControllerFleet f;
   private FleetService fleet;
+  private Map<String, VirtualNode> nodes;
 
   @BeforeEach
   void startController() {
-    ControllerSettings d = ControllerSettings.defaults(dir.resolve("controller"));
-    ControllerSettings settings =
-        new ControllerSettings(
-            d.dataDir(),
-            "127.0.0.1",
-            freePort(),
-            null,
-            "",
-            "",
-            null,
-            null,
-            "",
-            "",
-            d.staleAfter(),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(2),
-            d.maxPayloadBytes(),
-            null,
-            GRACE);
-    controller = Controller.start(settings, new SimpleMeterRegistry(), Clock.systemUTC());
-    fleet = controller.fleet();
+    f = new ControllerFleet(dir, GRACE);
+    fleet = f.fleet;
+    nodes = f.nodes;
   }
 
   @AfterEach
   void stopEverything() {
-    for (VirtualNode n : nodes.values()) {
-      n.close();
-    }
-    for (SimulatedContainerRuntime r : runtimes.values()) {
-      r.close();
-    }
-    if (controller != null) {
-      controller.close();
-    }
-    for (ExecutorService e : List.of(scheduler, pool, pulls, probes)) {
-      e.shutdownNow();
+    if (f != null) {
+      f.close();
     }
   }
 
-  /** Enrolls a node through the controller and starts a virtual node with what it answered. */
   private void enrollAndStart(String id, String profile, Map<String, String> labels) {
-    String token = fleet.createEnrollmentToken("e2e", 1, Duration.ofHours(1)).token();
-    FleetService.Enrollment e = fleet.enroll(token, id, labels, profile, "127.0.0.1");
-    SimulatedContainerRuntime runtime =
-        new SimulatedContainerRuntime(
-            Clock.systemUTC(),
-            scheduler,
-            new Random(id.hashCode()),
-            ImageBehaviour.HEALTHY,
-            Map.of(),
-            Set.of());
-    VirtualNode node =
-        new VirtualNode(
-            VirtualNode.Settings.defaults(
-                id, e.brokerUrl(), e.password(), e.controllerPublicKey(), dir.resolve(id)),
-            runtime,
-            Clock.systemUTC(),
-            threads);
-    runtimes.put(id, runtime);
-    nodes.put(id, node);
-    node.start();
+    f.enrollAndStart(id, profile, labels, Map.of());
   }
 
-  /** The nodes whose simulated runtime runs a container of {@code workload}, sorted. */
   private List<String> running(String workload) {
-    List<String> out = new ArrayList<>();
-    runtimes.forEach(
-        (id, runtime) -> {
-          if (!nodes.containsKey(id)) {
-            return;
-          }
-          for (ContainerInfo c : runtime.listByLabel(Labels.WORKLOAD)) {
-            if (workload.equals(c.labels().get(Labels.WORKLOAD))
-                && c.state() == ContainerInfo.State.RUNNING) {
-              out.add(id);
-            }
-          }
-        });
-    out.sort(String::compareTo);
-    return out;
+    return f.running(workload);
   }
 
   private static NodeDecision decision(Explanation e, String node) {
@@ -216,14 +128,5 @@ class PlacementE2E {
     NodeDecision stays = decision(fleet.placement("sensor"), first);
     assertTrue(stays.placed(), stays.toString());
     assertEquals("kept", stays.note());
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

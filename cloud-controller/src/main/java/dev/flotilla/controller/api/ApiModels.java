@@ -94,8 +94,15 @@ final class ApiModels {
       String image,
       @Nullable Integer replicas,
       String createdAt,
-      Map<String, Long> nodes) {
-    static DeploymentView of(Deployment d, Map<String, Long> nodes) {
+      Map<String, Long> nodes,
+      int stableRevision,
+      @Nullable RolloutSummary rollout) {
+    /**
+     * @param rollout the deployment's active rollout, if any: then {@code revision} is the one it
+     *     brings and {@code stableRevision} the one the nodes it has not released run
+     */
+    static DeploymentView of(
+        Deployment d, Map<String, Long> nodes, @Nullable RolloutRecord rollout) {
       return new DeploymentView(
           d.name(),
           d.revision(),
@@ -103,7 +110,9 @@ final class ApiModels {
           d.template().image(),
           d.placement().replicas(),
           time(d.createdAt()),
-          nodes);
+          nodes,
+          rollout == null ? d.revision() : rollout.fromRevision(),
+          rollout == null ? null : RolloutSummary.of(rollout));
     }
   }
 

@@ -34,6 +34,7 @@ import dev.flotilla.controller.model.NodeState;
 import dev.flotilla.controller.model.Taint;
 import dev.flotilla.controller.placement.Explanation;
 import dev.flotilla.controller.placement.Explanation.NodeDecision;
+import dev.flotilla.controller.rollout.RolloutRecord;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -211,7 +212,10 @@ final class FleetApi {
   List<DeploymentView> deployments() {
     List<Deployment> all = fleet.deployments();
     Map<String, Map<String, Long>> nodes = fleet.deploymentNodes(all);
-    return all.stream().map(d -> DeploymentView.of(d, nodes.get(d.name()))).toList();
+    Map<String, RolloutRecord> rollouts = fleet.activeRollouts();
+    return all.stream()
+        .map(d -> DeploymentView.of(d, nodes.get(d.name()), rollouts.get(d.name())))
+        .toList();
   }
 
   @Tag(name = "deployments")
@@ -354,7 +358,8 @@ final class FleetApi {
   }
 
   private DeploymentView view(Deployment d) {
-    return DeploymentView.of(d, fleet.deploymentNodes(List.of(d)).get(d.name()));
+    return DeploymentView.of(
+        d, fleet.deploymentNodes(List.of(d)).get(d.name()), fleet.activeRollouts().get(d.name()));
   }
 
   // ---- events and summary -------------------------------------------------------------------

@@ -181,6 +181,110 @@ class ControllerApiIT {
         404, c.send("GET", "/api/v1/profiles/toaster", JSON, null, c.adminToken()).status());
   }
 
+  static String canary(String image) {
+    return """
+    apiVersion: flotilla.dev/v1
+    kind: Deployment
+    metadata: {name: rl}
+    spec:
+      selector: {matchLabels: {roll: "yes"}}
+      strategy:
+        type: Canary
+        steps: [{percent: 30, pause: untilResumed}, {percent: 100}]
+        progressDeadline: 1h
+      template: {image: %s}
+    """
+        .formatted(image);
+  }
+
+  @Test
+  void aRolloutIsPausedResumedPromotedAbortedAndUndoneThroughTheApiAndSurvivesARestart() {
+    for (String n : new String[] {"rl-1", "rl-2", "rl-3"}) {
+      c.enroll(n, "{\"roll\": \"yes\"}");
+    }
+    assertEquals(201, c.post("/api/v1/deployments", YAML, canary("img:1")).status());
+    assertEquals(404, c.get("/api/v1/deployments/rl/rollout").status(), "a first install has none");
+    Answer applied = c.post("/api/v1/deployments", YAML, canary("img:2"));
+    JsonNode started = applied.json().get("rollout");
+    assertEquals(1, started.get("fromRevision").asInt(), applied.toString());
+    assertEquals(2, started.get("toRevision").asInt());
+    assertEquals("apply", started.get("cause").asText());
+
+    JsonNode rollout = c.get("/api/v1/deployments/rl/rollout").json();
+    assertEquals("PROGRESSING", rollout.get("rollout").get("state").asText(), rollout.toString());
+    assertEquals(2, rollout.get("steps").asInt());
+    assertEquals(3, rollout.get("progress").get("targeted").asInt());
+    assertEquals(1, rollout.get("progress").get("released").asInt(), "30% of 3");
+    assertEquals(1, rollout.get("progress").get("updating").asInt(), "no agent answers");
+
+    Answer paused = c.post("/api/v1/deployments/rl/rollout/pause", JSON, "");
+    assertEquals(200, paused.status(), paused.toString());
+    assertEquals("PAUSED", paused.json().get("rollout").get("state").asText());
+    Answer again = c.post("/api/v1/deployments/rl/rollout/pause", JSON, "");
+    assertEquals(409, again.status());
+    assertTrue(again.body().contains("already paused"), again.body());
+    assertEquals(404, c.post("/api/v1/deployments/rl/rollout/hurry", JSON, "").status());
+    Answer resumed = c.post("/api/v1/deployments/rl/rollout/resume", JSON, "");
+    assertEquals("PROGRESSING", resumed.json().get("rollout").get("state").asText());
+
+    // Promote skips the first step's gate: every node is released.
+    Answer promoted = c.post("/api/v1/deployments/rl/rollout/promote", JSON, "");
+    assertEquals(200, promoted.status(), promoted.toString());
+    assertEquals(1, promoted.json().get("rollout").get("step").asInt());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                c.get("/api/v1/deployments/rl/rollout")
+                        .json()
+                        .get("progress")
+                        .get("released")
+                        .asInt()
+                    == 3);
+    assertTrue(
+        c.get("/prometheus")
+            .body()
+            .contains("flotilla_rollout_nodes{condition=\"updating\",deployment=\"rl\"} 3.0"),
+        "progress as metrics");
+
+    // A restarted controller carries on from the stored state: same step, same nodes.
+    JsonNode before = c.get("/api/v1/deployments/rl/rollout").json();
+    c.restart();
+    JsonNode after = c.get("/api/v1/deployments/rl/rollout").json();
+    assertEquals(before.get("rollout").get("id"), after.get("rollout").get("id"));
+    assertEquals(before.get("rollout").get("step"), after.get("rollout").get("step"));
+    assertEquals(before.get("rollout").get("state"), after.get("rollout").get("state"));
+    assertEquals(3, after.get("progress").get("released").asInt(), after.toString());
+
+    Answer aborted = c.post("/api/v1/deployments/rl/rollout/abort", JSON, "");
+    assertEquals(
+        "ABORTED", aborted.json().get("rollout").get("state").asText(), aborted.toString());
+    assertEquals(1, c.get("/api/v1/deployments/rl").json().get("revision").asInt());
+    assertEquals(
+        "img:1",
+        c.get("/api/v1/deployments/rl/manifest")
+            .json()
+            .get("spec")
+            .get("template")
+            .get("image")
+            .asText());
+    Answer none = c.post("/api/v1/deployments/rl/rollout/abort", JSON, "");
+    assertEquals(409, none.status());
+    assertTrue(none.body().contains("no rollout in progress"), none.body());
+
+    assertRefused(c.post("/api/v1/deployments/rl/undo", JSON, "{\"toRevision\": 9}"), "toRevision");
+    assertRefused(c.post("/api/v1/deployments/rl/undo", JSON, "{\"revision\": 2}"), "revision");
+    Answer undone = c.post("/api/v1/deployments/rl/undo", JSON, "{\"toRevision\": 2}");
+    assertEquals(200, undone.status(), undone.toString());
+    assertEquals(2, undone.json().get("revision").asInt());
+    assertEquals("undo", undone.json().get("rollout").get("rollout").get("cause").asText());
+    JsonNode history = c.get("/api/v1/deployments/rl/rollouts").json();
+    assertEquals(2, history.size());
+    assertEquals("undo", history.get(0).get("cause").asText());
+    assertEquals("ABORTED", history.get(1).get("state").asText());
+    assertEquals(204, c.delete("/api/v1/deployments/rl").status());
+  }
+
   @Test
   void aDeploymentIsCreatedThenAChangedImageMakesANewRevisionAndTheSameManifestDoesNot() {
     Answer created = c.post("/api/v1/deployments", YAML, manifest("web", "img:1", "site: north"));
