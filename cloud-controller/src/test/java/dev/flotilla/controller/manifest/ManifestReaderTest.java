@@ -232,6 +232,16 @@ class ManifestReaderTest {
     return MINIMAL + "  placement:\n" + lines.indent(4);
   }
 
+  /** The minimal manifest with {@code lines} as its {@code spec.strategy}. */
+  static String strategy(String lines) {
+    return MINIMAL + "  strategy:\n" + lines.indent(4);
+  }
+
+  /** The minimal manifest with {@code lines} as its {@code spec.maintenanceWindows}. */
+  static String windows(String lines) {
+    return MINIMAL + "  maintenanceWindows:\n" + lines.indent(4);
+  }
+
   private static DeploymentManifest yaml(String text) {
     return ManifestReader.read(text, ManifestFormat.YAML);
   }
@@ -536,10 +546,12 @@ class ManifestReaderTest {
             "must be a mapping, was a list"),
         refusal("no spec", MINIMAL.substring(0, MINIMAL.indexOf("spec:")), "spec", "is required"),
         refusal(
-            "spec.strategy, not yet",
-            MINIMAL + "  strategy: {maxUnavailable: 1}\n",
-            "spec.strategy",
-            "unknown field; " + known + "selector, placement, template"),
+            "unknown spec field",
+            MINIMAL + "  replicas: 3\n",
+            "spec.replicas",
+            "unknown field; "
+                + known
+                + "selector, placement, strategy, maintenanceWindows, template"),
         refusal(
             "no template",
             MINIMAL.replace("  template:\n    image: localhost/aq:1\n", "  selector: {}\n"),
