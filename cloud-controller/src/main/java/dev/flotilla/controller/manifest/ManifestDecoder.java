@@ -5,11 +5,21 @@ import dev.flotilla.controller.fleet.LabelSelector;
 import dev.flotilla.controller.fleet.LabelSelector.Operator;
 import dev.flotilla.controller.fleet.LabelSelector.Requirement;
 import dev.flotilla.controller.manifest.Values.Mapping;
+import dev.flotilla.controller.model.Amount;
 import dev.flotilla.controller.model.InvalidInputException;
+import dev.flotilla.controller.model.MaintenanceWindow;
 import dev.flotilla.controller.model.PlacementSpec;
 import dev.flotilla.controller.model.PlacementSpec.DeploymentAffinity;
 import dev.flotilla.controller.model.PlacementSpec.Spread;
 import dev.flotilla.controller.model.RolloutStrategy;
+import dev.flotilla.controller.model.RolloutStrategy.BlueGreen;
+import dev.flotilla.controller.model.RolloutStrategy.CanaryStep;
+import dev.flotilla.controller.model.RolloutStrategy.NodeUpdate;
+import dev.flotilla.controller.model.RolloutStrategy.OnFailure;
+import dev.flotilla.controller.model.RolloutStrategy.Pause;
+import dev.flotilla.controller.model.RolloutStrategy.Type;
+import dev.flotilla.controller.model.RolloutStrategy.Unreachable;
+import dev.flotilla.controller.model.RolloutStrategy.Waves;
 import dev.flotilla.controller.model.Taint;
 import dev.flotilla.controller.model.Toleration;
 import dev.flotilla.controller.model.WorkloadTemplate;
@@ -23,21 +33,31 @@ import dev.flotilla.controller.model.WorkloadTemplate.Transport;
 import dev.flotilla.controller.model.WorkloadTemplate.Volume;
 import dev.flotilla.profiles.Architecture;
 import dev.flotilla.profiles.FirmwareVersion;
+import java.math.BigInteger;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The one validator of manifests: walks the plain maps and lists that either parser produced,
  * refuses the first fault with its exact path, and builds the {@link DeploymentManifest} with
- * defaults filled in. One method per section, each knowing its own field list, so a new section
- * (strategy) is a new name in the list of its parent and a new method. Pure.
+ * defaults filled in. One method per section, each knowing its own field list, so a new section is
+ * a new name in the list of its parent and a new method. Pure.
  *
  * <p>The rules are at least as strict as the wire's {@code DesiredStateRules}, so whatever is
  * accepted here also passes there once mapped.
@@ -72,6 +92,30 @@ final class ManifestDecoder {
   static final String PERIPHERAL_RULE =
       "1 to 32 characters of a-z, 0-9 and '-', starting with a letter (gpu, serial, camera)";
 
+  /** A canary with more steps is a rollout nobody will watch through. */
+  static final int MAX_CANARY_STEPS = 20;
+
+  /** Windows travel in every node's desired state; a few cover any real schedule. */
+  static final int MAX_WINDOWS = 16;
+
+  static final long SECOND_MS = 1_000;
+  static final long HOUR_MS = 3_600_000;
+  static final long DAY_MS = 24 * HOUR_MS;
+
+  /** A pause after a canary step or a wave: at most a week, or until an operator resumes. */
+  static final long MAX_PAUSE_MS = 7 * DAY_MS;
+
+  static final long MAX_SOAK_MS = DAY_MS;
+  static final long MAX_PROGRESS_DEADLINE_MS = 7 * DAY_MS;
+  static final long MAX_SWITCH_AFTER_MS = HOUR_MS;
+  static final long MAX_GIVE_UP_AFTER_MS = DAY_MS;
+
+  /** The pause that waits for an operator instead of a time. */
+  static final String UNTIL_RESUMED = "untilResumed";
+
+  static final String AMOUNT_RULE = "a count like 3 or a share like 10%";
+  static final String TIME_RULE = "a time of day as \"HH:MM\" on the 24-hour clock, like \"02:00\"";
+
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final Pattern PERIPHERAL = Pattern.compile("[a-z][a-z0-9-]{0,31}");
   private static final Pattern VOLUME_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -80,11 +124,17 @@ final class ManifestDecoder {
       Pattern.compile(
           "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
   private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]{2,45}");
+  private static final Pattern PERCENT = Pattern.compile("(\\d{1,9})%");
+  private static final Pattern TIME_OF_DAY = Pattern.compile("([01]\\d|2[0-3]):([0-5]\\d)");
+
+  /** Copied once: {@link ZoneId#getAvailableZoneIds()} builds a new set on every call. */
+  private static final Set<String> ZONE_IDS = Set.copyOf(ZoneId.getAvailableZoneIds());
 
   private static final List<String> DOCUMENT_FIELDS =
       List.of("apiVersion", "kind", "metadata", "spec");
   private static final List<String> METADATA_FIELDS = List.of("name", "labels");
-  private static final List<String> SPEC_FIELDS = List.of("selector", "placement", "template");
+  private static final List<String> SPEC_FIELDS =
+      List.of("selector", "placement", "strategy", "maintenanceWindows", "template");
   private static final List<String> SELECTOR_FIELDS = List.of("matchLabels", "matchExpressions");
   private static final List<String> EXPRESSION_FIELDS = List.of("key", "operator", "values");
   private static final List<String> PLACEMENT_FIELDS =
@@ -101,6 +151,26 @@ final class ManifestDecoder {
       List.of("key", "operator", "value", "effect");
   private static final List<String> AFFINITY_FIELDS = List.of("deployment", "topologyKey");
   private static final List<String> SPREAD_FIELDS = List.of("topologyKey", "maxPerValue");
+  private static final List<String> STRATEGY_FIELDS =
+      List.of(
+          "type",
+          "maxUpdating",
+          "steps",
+          "waves",
+          "onNode",
+          "blueGreen",
+          "soak",
+          "progressDeadline",
+          "errorThreshold",
+          "onFailure",
+          "unreachable");
+  private static final List<String> STEP_FIELDS = List.of("percent", "pause");
+  private static final List<String> WAVES_FIELDS =
+      List.of("labelKey", "order", "successThreshold", "pause");
+  private static final List<String> BLUE_GREEN_FIELDS = List.of("switchAfter", "giveUpAfter");
+  private static final List<String> UNREACHABLE_FIELDS = List.of("policy", "quorum");
+  private static final List<String> WINDOW_FIELDS =
+      List.of("start", "end", "timeZone", "days", "nodeSelector");
   private static final List<String> TEMPLATE_FIELDS =
       List.of(
           "image",
@@ -164,9 +234,17 @@ final class ManifestDecoder {
         spec.has("placement")
             ? placement(spec.at("placement"), spec.get("placement"), name)
             : PlacementSpec.EVERY_NODE;
+    RolloutStrategy strategy =
+        spec.has("strategy")
+            ? strategy(spec.at("strategy"), spec.get("strategy"))
+            : RolloutStrategy.DEFAULT;
+    List<MaintenanceWindow> windows =
+        spec.has("maintenanceWindows")
+            ? windows(spec.at("maintenanceWindows"), spec.get("maintenanceWindows"))
+            : List.of();
     WorkloadTemplate template = template(spec.at("template"), spec.required("template"));
-    return new DeploymentManifest(
-        name, labels, selector, placement, RolloutStrategy.DEFAULT, List.of(), template);
+    checkSideBySide(spec.at("strategy"), strategy, spec.at("template"), template);
+    return new DeploymentManifest(name, labels, selector, placement, strategy, windows, template);
   }
 
   private static String name(Mapping metadata) {
@@ -459,6 +537,435 @@ final class ManifestDecoder {
       out.add(new Spread(key, max));
     }
     return out;
+  }
+
+  /**
+   * {@code spec.strategy}. Every field is optional, and {@code strategy: {}} reads as {@link
+   * RolloutStrategy#DEFAULT}. A field that belongs to another type, node update or unreachable
+   * policy is refused rather than ignored, so a strategy never seems to say more than it does.
+   * Whether {@code onNode: BlueGreen} suits the template is checked once the template is read
+   * ({@link #checkSideBySide}).
+   */
+  private static RolloutStrategy strategy(String path, Object raw) {
+    Mapping s = Values.mapping(path, raw, STRATEGY_FIELDS);
+    RolloutStrategy d = RolloutStrategy.DEFAULT;
+    Type type =
+        s.has("type")
+            ? choice(s.at("type"), s.get("type"), Type.values(), Type::manifestName)
+            : d.type();
+    String typeIs = "type is " + type.manifestName() + (s.has("type") ? "" : ", the default");
+    Amount maxUpdating = d.maxUpdating();
+    if (s.has("maxUpdating")) {
+      if (type != Type.ROLLING && type != Type.WAVES) {
+        throw new InvalidInputException(
+            s.at("maxUpdating"), "applies to types Rolling and Waves only; " + typeIs);
+      }
+      maxUpdating = amount(s.at("maxUpdating"), s.get("maxUpdating"), 1);
+    }
+    List<CanaryStep> steps = List.of();
+    if (s.has("steps")) {
+      if (type != Type.CANARY) {
+        throw new InvalidInputException(s.at("steps"), "applies to type Canary only; " + typeIs);
+      }
+      steps = steps(s.at("steps"), s.get("steps"));
+    } else if (type == Type.CANARY) {
+      throw new InvalidInputException(
+          s.at("steps"),
+          "is required for type Canary: list the shares of the nodes to release, ending at 100");
+    }
+    Waves waves = null;
+    if (s.has("waves")) {
+      if (type != Type.WAVES) {
+        throw new InvalidInputException(s.at("waves"), "applies to type Waves only; " + typeIs);
+      }
+      waves = waves(s.at("waves"), s.get("waves"));
+    } else if (type == Type.WAVES) {
+      throw new InvalidInputException(
+          s.at("waves"),
+          "is required for type Waves: name at least the labelKey whose values group the nodes");
+    }
+    NodeUpdate onNode =
+        s.has("onNode")
+            ? choice(s.at("onNode"), s.get("onNode"), NodeUpdate.values(), NodeUpdate::manifestName)
+            : d.onNode();
+    BlueGreen blueGreen = d.blueGreen();
+    if (s.has("blueGreen")) {
+      if (onNode != NodeUpdate.BLUE_GREEN) {
+        throw new InvalidInputException(
+            s.at("blueGreen"),
+            "applies to onNode: BlueGreen only; onNode is "
+                + onNode.manifestName()
+                + (s.has("onNode") ? "" : ", the default"));
+      }
+      blueGreen = blueGreen(s.at("blueGreen"), s.get("blueGreen"));
+    }
+    long soak =
+        s.has("soak")
+            ? Quantities.durationMs(s.at("soak"), s.get("soak"), 0, MAX_SOAK_MS)
+            : d.soak().toMillis();
+    long deadline =
+        s.has("progressDeadline")
+            ? Quantities.durationMs(
+                s.at("progressDeadline"),
+                s.get("progressDeadline"),
+                SECOND_MS,
+                MAX_PROGRESS_DEADLINE_MS)
+            : d.progressDeadline().toMillis();
+    if (deadline <= soak) {
+      // Name the field that was written: with only one of them set, the other is the default.
+      if (s.has("progressDeadline")) {
+        throw new InvalidInputException(
+            s.at("progressDeadline"),
+            "must be longer than soak ("
+                + Quantities.formatDuration(soak)
+                + (s.has("soak") ? "" : ", the default")
+                + "), or no node could ever pass, was "
+                + Values.describe(s.get("progressDeadline")));
+      }
+      throw new InvalidInputException(
+          s.at("soak"),
+          "must be shorter than progressDeadline ("
+              + Quantities.formatDuration(deadline)
+              + ", the default), or no node could ever pass, was "
+              + Values.describe(s.get("soak")));
+    }
+    Amount errorThreshold =
+        s.has("errorThreshold")
+            ? amount(s.at("errorThreshold"), s.get("errorThreshold"), 0)
+            : d.errorThreshold();
+    OnFailure onFailure =
+        s.has("onFailure")
+            ? choice(
+                s.at("onFailure"), s.get("onFailure"), OnFailure.values(), OnFailure::manifestName)
+            : d.onFailure();
+    Unreachable unreachable =
+        s.has("unreachable")
+            ? unreachable(s.at("unreachable"), s.get("unreachable"))
+            : d.unreachable();
+    return new RolloutStrategy(
+        type,
+        maxUpdating,
+        steps,
+        waves,
+        onNode,
+        blueGreen,
+        Duration.ofMillis(soak),
+        Duration.ofMillis(deadline),
+        errorThreshold,
+        onFailure,
+        unreachable);
+  }
+
+  /** Canary steps: cumulative shares, strictly increasing, the last one 100. */
+  private static List<CanaryStep> steps(String path, Object raw) {
+    List<?> list = Values.list(path, raw);
+    if (list.isEmpty() || list.size() > MAX_CANARY_STEPS) {
+      throw new InvalidInputException(
+          path, "must list 1 to " + MAX_CANARY_STEPS + " steps, found " + list.size());
+    }
+    List<CanaryStep> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      Mapping step = Values.mapping(Values.item(path, i), list.get(i), STEP_FIELDS);
+      int percent = Values.integer(step.at("percent"), step.required("percent"), 1, 100);
+      if (!out.isEmpty() && percent <= out.getLast().percent()) {
+        throw new InvalidInputException(
+            step.at("percent"),
+            "must be more than the step before ("
+                + out.getLast().percent()
+                + "), as each step counts every node released so far, was "
+                + percent);
+      }
+      Pause pause = step.has("pause") ? pause(step.at("pause"), step.get("pause")) : Pause.NONE;
+      out.add(new CanaryStep(percent, pause));
+    }
+    if (out.getLast().percent() != 100) {
+      throw new InvalidInputException(
+          Values.child(Values.item(path, out.size() - 1), "percent"),
+          "must be 100 in the last step, which releases every node, was "
+              + out.getLast().percent());
+    }
+    return out;
+  }
+
+  /** A duration from 0s to {@link #MAX_PAUSE_MS}, or {@code untilResumed}. */
+  private static Pause pause(String path, Object raw) {
+    if (UNTIL_RESUMED.equals(raw)) {
+      return Pause.UNTIL_RESUMED;
+    }
+    try {
+      Quantities.durationMs(path, raw, 0, Long.MAX_VALUE);
+    } catch (InvalidInputException notADuration) {
+      throw new InvalidInputException(
+          path,
+          "must be "
+              + UNTIL_RESUMED
+              + " or "
+              + dev.flotilla.profiles.Quantities.DURATION_RULE
+              + ", was "
+              + Values.describe(raw));
+    }
+    return Pause.of(Duration.ofMillis(Quantities.durationMs(path, raw, 0, MAX_PAUSE_MS)));
+  }
+
+  private static Waves waves(String path, Object raw) {
+    Mapping w = Values.mapping(path, raw, WAVES_FIELDS);
+    String key = Values.string(w.at("labelKey"), w.required("labelKey"));
+    LabelRules.validateKey(w.at("labelKey"), key);
+    List<String> order =
+        w.has("order") ? Values.stringList(w.at("order"), w.get("order")) : List.of();
+    for (int i = 0; i < order.size(); i++) {
+      String at = Values.item(w.at("order"), i);
+      LabelRules.validateValue(at, order.get(i));
+      int earlier = order.indexOf(order.get(i));
+      if (earlier < i) {
+        throw new InvalidInputException(
+            at,
+            Values.describe(order.get(i))
+                + " is already listed at "
+                + Values.item(w.at("order"), earlier));
+      }
+    }
+    Amount threshold =
+        w.has("successThreshold")
+            ? amount(w.at("successThreshold"), w.get("successThreshold"), 1)
+            : Amount.ALL;
+    Pause pause = w.has("pause") ? pause(w.at("pause"), w.get("pause")) : Pause.NONE;
+    return new Waves(key, order, threshold, pause);
+  }
+
+  private static BlueGreen blueGreen(String path, Object raw) {
+    Mapping b = Values.mapping(path, raw, BLUE_GREEN_FIELDS);
+    Duration switchAfter =
+        b.has("switchAfter")
+            ? wholeSeconds(b.at("switchAfter"), b.get("switchAfter"), 0, MAX_SWITCH_AFTER_MS)
+            : BlueGreen.DEFAULT.switchAfter();
+    Duration giveUpAfter =
+        b.has("giveUpAfter")
+            ? wholeSeconds(
+                b.at("giveUpAfter"), b.get("giveUpAfter"), SECOND_MS, MAX_GIVE_UP_AFTER_MS)
+            : BlueGreen.DEFAULT.giveUpAfter();
+    return new BlueGreen(switchAfter, giveUpAfter);
+  }
+
+  /** A duration the node counts in whole seconds (the wire's {@code UpdatePolicy}). */
+  private static Duration wholeSeconds(String path, Object raw, long min, long max) {
+    long ms = Quantities.durationMs(path, raw, min, max);
+    if (ms % SECOND_MS != 0) {
+      throw new InvalidInputException(
+          path, "must be whole seconds, which nodes count in, was " + Values.describe(raw));
+    }
+    return Duration.ofMillis(ms);
+  }
+
+  private static Unreachable unreachable(String path, Object raw) {
+    Mapping u = Values.mapping(path, raw, UNREACHABLE_FIELDS);
+    boolean waitForQuorum = false;
+    if (u.has("policy")) {
+      String policy = Values.string(u.at("policy"), u.get("policy"));
+      waitForQuorum =
+          switch (policy) {
+            case "Proceed" -> false;
+            case "WaitForQuorum" -> true;
+            default ->
+                throw new InvalidInputException(
+                    u.at("policy"),
+                    "must be Proceed or WaitForQuorum, was " + Values.describe(policy));
+          };
+    }
+    Amount quorum = Unreachable.PROCEED.quorum();
+    if (u.has("quorum")) {
+      if (!waitForQuorum) {
+        throw new InvalidInputException(
+            u.at("quorum"),
+            "applies to policy: WaitForQuorum only; policy is Proceed"
+                + (u.has("policy") ? "" : ", the default"));
+      }
+      quorum = amount(u.at("quorum"), u.get("quorum"), 1);
+    }
+    return new Unreachable(waitForQuorum, quorum);
+  }
+
+  /**
+   * A count (a YAML or JSON integer) or a share (a string {@code N%}).
+   *
+   * @param min the least count and the least percentage accepted
+   */
+  private static Amount amount(String path, Object raw, int min) {
+    String range =
+        "must be a count from "
+            + min
+            + " to "
+            + MAX_REPLICAS
+            + " or a share from "
+            + min
+            + "% to 100%, was ";
+    if (raw instanceof Integer || raw instanceof Long || raw instanceof BigInteger) {
+      BigInteger n = new BigInteger(raw.toString());
+      if (n.compareTo(BigInteger.valueOf(min)) < 0
+          || n.compareTo(BigInteger.valueOf(MAX_REPLICAS)) > 0) {
+        throw new InvalidInputException(path, range + Values.shorten(n.toString()));
+      }
+      return Amount.count(n.intValueExact());
+    }
+    if (raw instanceof String text) {
+      Matcher m = PERCENT.matcher(text);
+      if (m.matches()) {
+        int percent = Integer.parseInt(m.group(1));
+        if (percent < min || percent > 100) {
+          throw new InvalidInputException(path, range + Values.describe(text));
+        }
+        return Amount.percent(percent);
+      }
+    }
+    String hint =
+        raw instanceof String text && text.trim().matches("\\d+")
+            ? "; write a count without quotes"
+            : "";
+    throw new InvalidInputException(
+        path, "must be " + AMOUNT_RULE + ", was " + Values.describe(raw) + hint);
+  }
+
+  /** One of {@code values}, spelt as {@code name} gives it. */
+  private static <E extends Enum<E>> E choice(
+      String path, Object raw, E[] values, Function<E, String> name) {
+    String text = Values.string(path, raw);
+    for (E value : values) {
+      if (name.apply(value).equals(text)) {
+        return value;
+      }
+    }
+    List<String> names = Arrays.stream(values).map(name).toList();
+    throw new InvalidInputException(
+        path, "must be " + oneOf(names) + ", was " + Values.describe(text));
+  }
+
+  /** {@code A, B or C}. */
+  private static String oneOf(List<String> names) {
+    return names.size() == 1
+        ? names.getFirst()
+        : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast();
+  }
+
+  /**
+   * {@code onNode: BlueGreen} starts the new revision beside the running one, so a published host
+   * port would be bound twice and the new container could not start. Every port of a template
+   * publishes one ({@code hostPort} defaults to {@code containerPort}), so any port is refused.
+   */
+  private static void checkSideBySide(
+      String strategyPath, RolloutStrategy strategy, String templatePath, WorkloadTemplate t) {
+    if (strategy.onNode() != NodeUpdate.BLUE_GREEN || t.ports().isEmpty()) {
+      return;
+    }
+    Port port = t.ports().getFirst();
+    throw new InvalidInputException(
+        Values.child(strategyPath, "onNode"),
+        "cannot be BlueGreen while the template publishes host ports: the old and the new"
+            + " revision run side by side on a node and would both bind "
+            + port.hostPort()
+            + "/"
+            + port.transport().name().toLowerCase(Locale.ROOT)
+            + " ("
+            + Values.item(Values.child(templatePath, "ports"), 0)
+            + "); use Replace, or publish no ports");
+  }
+
+  /** {@code spec.maintenanceWindows}: at most {@link #MAX_WINDOWS}; empty means none. */
+  private static List<MaintenanceWindow> windows(String path, Object raw) {
+    List<?> list = Values.list(path, raw);
+    if (list.size() > MAX_WINDOWS) {
+      throw new InvalidInputException(
+          path, "holds " + list.size() + " windows; at most " + MAX_WINDOWS + " are allowed");
+    }
+    List<MaintenanceWindow> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      Mapping w = Values.mapping(Values.item(path, i), list.get(i), WINDOW_FIELDS);
+      LocalTime start = timeOfDay(w.at("start"), w.required("start"));
+      LocalTime end = timeOfDay(w.at("end"), w.required("end"));
+      if (end.equals(start)) {
+        throw new InvalidInputException(
+            w.at("end"),
+            "must differ from start; an end before the start runs past midnight, was "
+                + Values.describe(w.get("end")));
+      }
+      ZoneId zone = w.has("timeZone") ? zone(w.at("timeZone"), w.get("timeZone")) : null;
+      EnumSet<DayOfWeek> days =
+          w.has("days") ? days(w.at("days"), w.get("days")) : EnumSet.noneOf(DayOfWeek.class);
+      LabelSelector nodes =
+          w.has("nodeSelector")
+              ? selector(w.at("nodeSelector"), w.get("nodeSelector"))
+              : LabelSelector.EVERYTHING;
+      out.add(new MaintenanceWindow(start, end, zone, days, nodes));
+    }
+    return out;
+  }
+
+  private static LocalTime timeOfDay(String path, Object raw) {
+    if (!(raw instanceof String text)) {
+      // YAML 1.1 reads an unquoted 22:00 as a base-60 integer, so the hint matters there.
+      throw new InvalidInputException(
+          path,
+          "must be "
+              + TIME_RULE
+              + ", was "
+              + Values.describe(raw)
+              + (raw instanceof Number
+                  ? "; quote it, as YAML reads an unquoted 22:00 as the number 1320"
+                  : ""));
+    }
+    Matcher m = TIME_OF_DAY.matcher(text);
+    if (!m.matches()) {
+      throw new InvalidInputException(
+          path, "must be " + TIME_RULE + ", was " + Values.describe(text));
+    }
+    return LocalTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+  }
+
+  /** A region id of the JDK's time-zone database, or {@code UTC}; fixed offsets are refused. */
+  private static ZoneId zone(String path, Object raw) {
+    String id = Values.string(path, raw);
+    if (!id.equals("UTC") && !ZONE_IDS.contains(id)) {
+      throw new InvalidInputException(
+          path,
+          "must be an IANA time zone such as \"Europe/Berlin\" or \"UTC\", or absent for the"
+              + " node's own local time, was "
+              + Values.describe(id));
+    }
+    return ZoneId.of(id);
+  }
+
+  private static EnumSet<DayOfWeek> days(String path, Object raw) {
+    List<String> names = Values.stringList(path, raw);
+    List<String> known = Arrays.stream(DayOfWeek.values()).map(ManifestDecoder::dayName).toList();
+    EnumSet<DayOfWeek> out = EnumSet.noneOf(DayOfWeek.class);
+    for (int i = 0; i < names.size(); i++) {
+      String at = Values.item(path, i);
+      int index = known.indexOf(names.get(i));
+      if (index < 0) {
+        throw new InvalidInputException(
+            at, "must be " + oneOf(known) + ", was " + Values.describe(names.get(i)));
+      }
+      if (!out.add(DayOfWeek.values()[index])) {
+        throw new InvalidInputException(
+            at,
+            Values.describe(names.get(i))
+                + " is already listed at "
+                + Values.item(path, names.indexOf(names.get(i))));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The manifest spelling of a day, {@code Monday} to {@code Sunday}, for {@link ManifestWriter}.
+   */
+  static String dayName(DayOfWeek day) {
+    String name = day.name();
+    return name.charAt(0) + name.substring(1).toLowerCase(Locale.ROOT);
+  }
+
+  /** The manifest spelling of a window's time, {@code HH:MM}, for {@link ManifestWriter}. */
+  static String timeName(LocalTime time) {
+    return String.format(Locale.ROOT, "%02d:%02d", time.getHour(), time.getMinute());
   }
 
   private static WorkloadTemplate template(String path, Object raw) {

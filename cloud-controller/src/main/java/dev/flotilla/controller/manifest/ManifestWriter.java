@@ -4,9 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.flotilla.controller.model.Amount;
+import dev.flotilla.controller.model.MaintenanceWindow;
 import dev.flotilla.controller.model.PlacementSpec;
 import dev.flotilla.controller.model.PlacementSpec.DeploymentAffinity;
 import dev.flotilla.controller.model.PlacementSpec.Spread;
+import dev.flotilla.controller.model.RolloutStrategy;
+import dev.flotilla.controller.model.RolloutStrategy.BlueGreen;
+import dev.flotilla.controller.model.RolloutStrategy.CanaryStep;
+import dev.flotilla.controller.model.RolloutStrategy.Pause;
+import dev.flotilla.controller.model.RolloutStrategy.Unreachable;
+import dev.flotilla.controller.model.RolloutStrategy.Waves;
 import dev.flotilla.controller.model.Toleration;
 import dev.flotilla.controller.model.WorkloadTemplate;
 import dev.flotilla.controller.model.WorkloadTemplate.Port;
@@ -16,6 +24,7 @@ import dev.flotilla.controller.model.WorkloadTemplate.Restart;
 import dev.flotilla.controller.model.WorkloadTemplate.Volume;
 import dev.flotilla.profiles.Architecture;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,11 +34,11 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * Writes a {@link DeploymentManifest} back as a manifest, so the API can show a deployment the way
- * an operator would write it. The form is canonical: defaults are written out (host ports,
- * protocols, probe timings, the restart policy), empty optional parts are left out (a placement
- * with nothing but defaults is no section at all), and each amount has one spelling ({@code 500m},
- * {@code 64Mi}, {@code 5m}). {@link ManifestReader} reads the result back to an equal manifest.
- * Pure.
+ * an operator would write it. The form is canonical: the template's defaults are written out (host
+ * ports, protocols, probe timings, the restart policy), while placement and strategy hold only what
+ * differs from their defaults (a section with nothing but defaults is no section at all; a strategy
+ * always names its type), and each amount has one spelling ({@code 500m}, {@code 64Mi}, {@code 5m},
+ * {@code 25%}). {@link ManifestReader} reads the result back to an equal manifest. Pure.
  */
 public final class ManifestWriter {
   private static final ObjectMapper JSON =
@@ -53,6 +62,14 @@ public final class ManifestWriter {
     }
     if (!manifest.placement().equals(PlacementSpec.EVERY_NODE)) {
       spec.put("placement", placement(manifest.placement()));
+    }
+    if (!manifest.strategy().equals(RolloutStrategy.DEFAULT)) {
+      spec.put("strategy", strategy(manifest.strategy()));
+    }
+    if (!manifest.windows().isEmpty()) {
+      spec.put(
+          "maintenanceWindows",
+          new ArrayList<>(manifest.windows().stream().map(ManifestWriter::window).toList()));
     }
     spec.put("template", template(manifest.template()));
     Map<String, Object> document = new LinkedHashMap<>();
@@ -152,6 +169,113 @@ public final class ManifestWriter {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("topologyKey", s.topologyKey());
     out.put("maxPerValue", s.maxPerValue());
+    return out;
+  }
+
+  /**
+   * The type always, since it says which other fields apply; the rest only where it differs from
+   * {@link RolloutStrategy#DEFAULT}, as for placement, so a strategy reads as what was chosen.
+   */
+  private static Map<String, Object> strategy(RolloutStrategy s) {
+    RolloutStrategy d = RolloutStrategy.DEFAULT;
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("type", s.type().manifestName());
+    if (!s.maxUpdating().equals(d.maxUpdating())) {
+      out.put("maxUpdating", amount(s.maxUpdating()));
+    }
+    if (!s.steps().isEmpty()) {
+      ArrayList<Object> steps = new ArrayList<>();
+      for (CanaryStep step : s.steps()) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("percent", step.percent());
+        if (!step.pause().none()) {
+          entry.put("pause", pause(step.pause()));
+        }
+        steps.add(entry);
+      }
+      out.put("steps", steps);
+    }
+    if (s.waves() != null) {
+      out.put("waves", waves(s.waves()));
+    }
+    if (s.onNode() != d.onNode()) {
+      out.put("onNode", s.onNode().manifestName());
+    }
+    if (!s.blueGreen().equals(d.blueGreen())) {
+      Map<String, Object> blueGreen = new LinkedHashMap<>();
+      if (!s.blueGreen().switchAfter().equals(BlueGreen.DEFAULT.switchAfter())) {
+        blueGreen.put("switchAfter", duration(s.blueGreen().switchAfter()));
+      }
+      if (!s.blueGreen().giveUpAfter().equals(BlueGreen.DEFAULT.giveUpAfter())) {
+        blueGreen.put("giveUpAfter", duration(s.blueGreen().giveUpAfter()));
+      }
+      out.put("blueGreen", blueGreen);
+    }
+    if (!s.soak().equals(d.soak())) {
+      out.put("soak", duration(s.soak()));
+    }
+    if (!s.progressDeadline().equals(d.progressDeadline())) {
+      out.put("progressDeadline", duration(s.progressDeadline()));
+    }
+    if (!s.errorThreshold().equals(d.errorThreshold())) {
+      out.put("errorThreshold", amount(s.errorThreshold()));
+    }
+    if (s.onFailure() != d.onFailure()) {
+      out.put("onFailure", s.onFailure().manifestName());
+    }
+    if (!s.unreachable().equals(d.unreachable())) {
+      Map<String, Object> unreachable = new LinkedHashMap<>();
+      unreachable.put("policy", s.unreachable().waitForQuorum() ? "WaitForQuorum" : "Proceed");
+      if (!s.unreachable().quorum().equals(Unreachable.PROCEED.quorum())) {
+        unreachable.put("quorum", amount(s.unreachable().quorum()));
+      }
+      out.put("unreachable", unreachable);
+    }
+    return out;
+  }
+
+  private static Map<String, Object> waves(Waves w) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("labelKey", w.labelKey());
+    if (!w.order().isEmpty()) {
+      out.put("order", new ArrayList<>(w.order()));
+    }
+    if (!w.successThreshold().equals(Amount.ALL)) {
+      out.put("successThreshold", amount(w.successThreshold()));
+    }
+    if (!w.pause().none()) {
+      out.put("pause", pause(w.pause()));
+    }
+    return out;
+  }
+
+  /** A count as an integer, a share as text: {@code 3} or {@code "10%"}. */
+  private static Object amount(Amount a) {
+    return a.percent() ? a.toString() : (Object) a.value();
+  }
+
+  private static String pause(Pause p) {
+    return p.untilResumed() ? ManifestDecoder.UNTIL_RESUMED : duration(p.duration());
+  }
+
+  private static String duration(Duration d) {
+    return Quantities.formatDuration(d.toMillis());
+  }
+
+  /** Start and end always; the zone, days and node selector when set. */
+  private static Map<String, Object> window(MaintenanceWindow w) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("start", ManifestDecoder.timeName(w.start()));
+    out.put("end", ManifestDecoder.timeName(w.end()));
+    if (w.zone() != null) {
+      out.put("timeZone", w.zone().getId());
+    }
+    if (!w.days().isEmpty()) {
+      out.put("days", new ArrayList<>(w.days().stream().map(ManifestDecoder::dayName).toList()));
+    }
+    if (!w.nodeSelector().isEverything()) {
+      out.put("nodeSelector", w.nodeSelector().toManifest());
+    }
     return out;
   }
 

@@ -7,11 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flotilla.controller.fleet.LabelSelector;
+import dev.flotilla.controller.model.Amount;
 import dev.flotilla.controller.model.InvalidInputException;
+import dev.flotilla.controller.model.MaintenanceWindow;
 import dev.flotilla.controller.model.PlacementSpec;
 import dev.flotilla.controller.model.PlacementSpec.DeploymentAffinity;
 import dev.flotilla.controller.model.PlacementSpec.Spread;
 import dev.flotilla.controller.model.RolloutStrategy;
+import dev.flotilla.controller.model.RolloutStrategy.BlueGreen;
+import dev.flotilla.controller.model.RolloutStrategy.CanaryStep;
+import dev.flotilla.controller.model.RolloutStrategy.NodeUpdate;
+import dev.flotilla.controller.model.RolloutStrategy.OnFailure;
+import dev.flotilla.controller.model.RolloutStrategy.Pause;
+import dev.flotilla.controller.model.RolloutStrategy.Type;
+import dev.flotilla.controller.model.RolloutStrategy.Unreachable;
 import dev.flotilla.controller.model.Taint.Effect;
 import dev.flotilla.controller.model.Toleration;
 import dev.flotilla.controller.model.Toleration.Operator;
@@ -26,7 +35,11 @@ import dev.flotilla.controller.model.WorkloadTemplate.Transport;
 import dev.flotilla.controller.model.WorkloadTemplate.Volume;
 import dev.flotilla.profiles.Architecture;
 import dev.flotilla.profiles.FirmwareVersion;
+import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,6 +87,24 @@ class ManifestReaderTest {
           spread:
             - {topologyKey: district, maxPerValue: 2}
             - {topologyKey: site, maxPerValue: 1}
+        strategy:
+          type: Canary
+          steps:
+            - {percent: 5, pause: untilResumed}
+            - {percent: 25, pause: 30m}
+            - {percent: 100}
+          soak: 1m
+          progressDeadline: 15m
+          errorThreshold: 2
+          onFailure: Pause
+          unreachable: {policy: WaitForQuorum, quorum: 90%}
+        maintenanceWindows:
+          - {start: "02:00", end: "04:00", timeZone: Europe/Berlin, days: [Saturday, Sunday]}
+          - start: "22:30"
+            end: "01:00"
+            timeZone: UTC
+            nodeSelector:
+              matchLabels: {district: d1}
         template:
           image: localhost/sensors/aq:1.4
           command: [/bin/sh, -c]
@@ -142,6 +173,38 @@ class ManifestReaderTest {
             "architectures": ["amd64", "arm64"],
             "replicas": 3
           },
+          "strategy": {
+            "unreachable": {"quorum": "90%", "policy": "WaitForQuorum"},
+            "onFailure": "Pause",
+            "errorThreshold": 2,
+            "progressDeadline": "900s",
+            "soak": "60s",
+            "onNode": "Replace",
+            "steps": [
+              {"percent": 5, "pause": "untilResumed"},
+              {"percent": 25, "pause": "1800s"},
+              {"percent": 100, "pause": "0s"}
+            ],
+            "type": "Canary"
+          },
+          "maintenanceWindows": [
+            {
+              "start": "02:00",
+              "end": "04:00",
+              "timeZone": "Europe/Berlin",
+              "days": ["Sunday", "Saturday"],
+              "nodeSelector": {}
+            },
+            {
+              "start": "22:30",
+              "end": "01:00",
+              "timeZone": "UTC",
+              "days": [],
+              "nodeSelector": {
+                "matchExpressions": [{"key": "district", "operator": "In", "values": ["d1"]}]
+              }
+            }
+          ],
           "template": {
             "image": "localhost/sensors/aq:1.4",
             "command": ["/bin/sh", "-c"],
@@ -193,8 +256,34 @@ class ManifestReaderTest {
                   new DeploymentAffinity("camera-ingest", null),
                   new DeploymentAffinity("mqtt-bridge", "example.com/rack")),
               List.of(new Spread("district", 2), new Spread("site", 1))),
-          RolloutStrategy.DEFAULT,
-          List.of(),
+          new RolloutStrategy(
+              Type.CANARY,
+              RolloutStrategy.DEFAULT.maxUpdating(),
+              List.of(
+                  new CanaryStep(5, Pause.UNTIL_RESUMED),
+                  new CanaryStep(25, Pause.of(Duration.ofMinutes(30))),
+                  new CanaryStep(100, Pause.NONE)),
+              null,
+              NodeUpdate.REPLACE,
+              BlueGreen.DEFAULT,
+              Duration.ofMinutes(1),
+              Duration.ofMinutes(15),
+              Amount.count(2),
+              OnFailure.PAUSE,
+              new Unreachable(true, Amount.percent(90))),
+          List.of(
+              new MaintenanceWindow(
+                  LocalTime.of(2, 0),
+                  LocalTime.of(4, 0),
+                  ZoneId.of("Europe/Berlin"),
+                  EnumSet.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY),
+                  LabelSelector.EVERYTHING),
+              new MaintenanceWindow(
+                  LocalTime.of(22, 30),
+                  LocalTime.of(1, 0),
+                  ZoneId.of("UTC"),
+                  Set.of(),
+                  LabelSelector.parse("district=d1"))),
           new WorkloadTemplate(
               "localhost/sensors/aq:1.4",
               List.of("/bin/sh", "-c"),
@@ -230,6 +319,16 @@ class ManifestReaderTest {
   /** The minimal manifest with {@code lines} as its {@code spec.placement}. */
   static String placement(String lines) {
     return MINIMAL + "  placement:\n" + lines.indent(4);
+  }
+
+  /** The minimal manifest with {@code lines} as its {@code spec.strategy}. */
+  static String strategy(String lines) {
+    return MINIMAL + "  strategy:\n" + lines.indent(4);
+  }
+
+  /** The minimal manifest with {@code lines} as its {@code spec.maintenanceWindows}. */
+  static String windows(String lines) {
+    return MINIMAL + "  maintenanceWindows:\n" + lines.indent(4);
   }
 
   private static DeploymentManifest yaml(String text) {
@@ -536,10 +635,12 @@ class ManifestReaderTest {
             "must be a mapping, was a list"),
         refusal("no spec", MINIMAL.substring(0, MINIMAL.indexOf("spec:")), "spec", "is required"),
         refusal(
-            "spec.strategy, not yet",
-            MINIMAL + "  strategy: {maxUnavailable: 1}\n",
-            "spec.strategy",
-            "unknown field; " + known + "selector, placement, template"),
+            "unknown spec field",
+            MINIMAL + "  replicas: 3\n",
+            "spec.replicas",
+            "unknown field; "
+                + known
+                + "selector, placement, strategy, maintenanceWindows, template"),
         refusal(
             "no template",
             MINIMAL.replace("  template:\n    image: localhost/aq:1\n", "  selector: {}\n"),

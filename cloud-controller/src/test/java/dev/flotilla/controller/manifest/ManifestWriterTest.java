@@ -43,6 +43,49 @@ class ManifestWriterTest {
             - {topologyKey: district, maxPerValue: 2}
           """);
 
+  private static String strategy(String lines) {
+    return ManifestReaderTest.strategy(lines);
+  }
+
+  private static String windows(String lines) {
+    return ManifestReaderTest.windows(lines);
+  }
+
+  /** Every strategy field a Waves strategy takes, several spelt in a non-canonical way. */
+  static final String EVERY_STRATEGY_FIELD =
+      strategy(
+          """
+          type: Waves
+          maxUpdating: 3
+          waves:
+            labelKey: example.com/district
+            order: [d2, d1, '']
+            successThreshold: 90%
+            pause: 3600s
+          onNode: BlueGreen
+          blueGreen: {switchAfter: 1m30s, giveUpAfter: 10m}
+          soak: 0s
+          progressDeadline: 168h
+          errorThreshold: 0%
+          onFailure: Pause
+          unreachable: {policy: WaitForQuorum, quorum: 80%}
+          """);
+
+  /** Every window field, and windows with only the required ones. */
+  static final String EVERY_WINDOW_FIELD =
+      windows(
+          """
+          - start: "22:30"
+            end: "01:00"
+            timeZone: America/Argentina/Buenos_Aires
+            days: [Sunday, Saturday, Monday]
+            nodeSelector:
+              matchLabels: {site: north}
+              matchExpressions: [{key: gpu, operator: DoesNotExist}]
+          - {start: "02:00", end: "04:00", timeZone: UTC, days: []}
+          - {start: "00:00", end: "23:59", nodeSelector: {}}
+          """);
+
   static Stream<String> manifests() {
     return Stream.of(
         ManifestReaderTest.MINIMAL,
@@ -80,7 +123,21 @@ class ManifestWriterTest {
         placement("architectures: [arm]\ntolerations: [{operator: Exists, effect: NoSchedule}]"),
         placement("spread: [{topologyKey: site, maxPerValue: 1}]\nreplicas: 2"),
         placement("antiAffinity: [{deployment: b}]\naffinity: [{deployment: b, topologyKey: s}]"),
-        placement("peripherals: {gpu: 1}\naffinity: []\ntolerations: []"));
+        placement("peripherals: {gpu: 1}\naffinity: []\ntolerations: []"),
+        EVERY_STRATEGY_FIELD,
+        EVERY_WINDOW_FIELD,
+        strategy("{}"),
+        strategy("type: Rolling\nmaxUpdating: 100%"),
+        strategy("type: AllAtOnce\nerrorThreshold: 3\nsoak: 1500ms"),
+        strategy(
+            "type: Canary\nsteps: [{percent: 1, pause: untilResumed}, {percent: 50, pause: 90s},"
+                + " {percent: 100, pause: 10m}]"),
+        strategy("type: Waves\nwaves: {labelKey: site}"),
+        strategy("onNode: BlueGreen"),
+        strategy("onNode: BlueGreen\nblueGreen: {giveUpAfter: 24h}"),
+        strategy("unreachable: {policy: WaitForQuorum}"),
+        strategy("progressDeadline: 31s"),
+        windows("[{start: '02:00', end: '04:00'}]"));
   }
 
   static Stream<Arguments> manifestsInEachFormat() {
@@ -217,7 +274,9 @@ class ManifestWriterTest {
     assertEquals(List.of("apiVersion", "kind", "metadata", "spec"), List.copyOf(document.keySet()));
     @SuppressWarnings("unchecked")
     Map<String, Object> spec = (Map<String, Object>) document.get("spec");
-    assertEquals(List.of("selector", "placement", "template"), List.copyOf(spec.keySet()));
+    assertEquals(
+        List.of("selector", "placement", "strategy", "maintenanceWindows", "template"),
+        List.copyOf(spec.keySet()));
     assertEquals(
         List.of(
             "replicas",
@@ -243,6 +302,101 @@ class ManifestWriterTest {
             "healthCheck",
             "restartPolicy"),
         List.copyOf(template.keySet()));
+  }
+
+  @Test
+  void theDocumentsOfEveryStrategyAndWindowFieldReadBackEqual() {
+    for (String text : List.of(EVERY_STRATEGY_FIELD, EVERY_WINDOW_FIELD)) {
+      DeploymentManifest m = ManifestReader.read(text, ManifestFormat.YAML);
+      assertEquals(m, ManifestDecoder.decode("", ManifestWriter.toDocument(m)));
+    }
+  }
+
+  private static Object specSection(String text, String key) {
+    return ((Map<?, ?>)
+            ManifestWriter.toDocument(ManifestReader.read(text, ManifestFormat.YAML)).get("spec"))
+        .get(key);
+  }
+
+  @Test
+  void theStrategyDocumentNamesItsTypeAndWhatDiffersFromTheDefaults() {
+    assertEquals(
+        Map.ofEntries(
+            Map.entry("type", "Waves"),
+            Map.entry("maxUpdating", 3),
+            Map.entry(
+                "waves",
+                Map.of(
+                    "labelKey",
+                    "example.com/district",
+                    "order",
+                    List.of("d2", "d1", ""),
+                    "successThreshold",
+                    "90%",
+                    "pause",
+                    "1h")),
+            Map.entry("onNode", "BlueGreen"),
+            Map.entry("blueGreen", Map.of("switchAfter", "90s", "giveUpAfter", "10m")),
+            Map.entry("soak", "0ms"),
+            Map.entry("progressDeadline", "168h"),
+            Map.entry("errorThreshold", "0%"),
+            Map.entry("onFailure", "Pause"),
+            Map.entry("unreachable", Map.of("policy", "WaitForQuorum", "quorum", "80%"))),
+        specSection(EVERY_STRATEGY_FIELD, "strategy"));
+    assertEquals(
+        Map.of(
+            "type",
+            "Canary",
+            "steps",
+            List.of(Map.of("percent", 10, "pause", "untilResumed"), Map.of("percent", 100))),
+        specSection(
+            strategy(
+                "type: Canary\nsteps: [{percent: 10, pause: untilResumed}, {percent: 100, pause:"
+                    + " 0s}]\nmaxUpdating: null\nsoak: 30s"),
+            "strategy"));
+    assertEquals(
+        Map.of("type", "Rolling", "onNode", "BlueGreen"),
+        specSection(strategy("onNode: BlueGreen\nblueGreen: {giveUpAfter: 5m}"), "strategy"));
+    assertEquals(
+        Map.of("type", "Rolling", "unreachable", Map.of("policy", "WaitForQuorum")),
+        specSection(strategy("unreachable: {policy: WaitForQuorum, quorum: 100%}"), "strategy"));
+  }
+
+  @Test
+  void aDefaultStrategyAndNoWindowsAreNotWritten() {
+    for (String text :
+        List.of(
+            strategy("{}"),
+            strategy("type: Rolling\nmaxUpdating: 25%\nunreachable: {policy: Proceed}"),
+            windows("[]"))) {
+      Map<String, Object> document =
+          ManifestWriter.toDocument(ManifestReader.read(text, ManifestFormat.YAML));
+      assertEquals(List.of("template"), List.copyOf(((Map<?, ?>) document.get("spec")).keySet()));
+    }
+  }
+
+  @Test
+  void windowsAreWrittenWithTheirDaysInWeekOrder() {
+    assertEquals(
+        List.of(
+            Map.of(
+                "start",
+                "22:30",
+                "end",
+                "01:00",
+                "timeZone",
+                "America/Argentina/Buenos_Aires",
+                "days",
+                List.of("Monday", "Saturday", "Sunday"),
+                "nodeSelector",
+                Map.of(
+                    "matchLabels",
+                    Map.of("site", "north"),
+                    "matchExpressions",
+                    List.of(Map.of("key", "gpu", "operator", "DoesNotExist")))),
+            Map.of("start", "02:00", "end", "04:00", "timeZone", "UTC"),
+            Map.of("start", "00:00", "end", "23:59")),
+        specSection(EVERY_WINDOW_FIELD, "maintenanceWindows"));
   }
 
   @Test
