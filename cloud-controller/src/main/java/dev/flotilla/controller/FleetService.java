@@ -700,7 +700,8 @@ public final class FleetService {
     List<String> unreachable = new ArrayList<>();
     List<String> waiting = new ArrayList<>();
     if (!r.state().active() || placement == null) {
-      for (Map.Entry<NodeId, ReleasedNode> e : new TreeMap<>(released).entrySet()) {
+      // The store answers them by node id.
+      for (Map.Entry<NodeId, ReleasedNode> e : released.entrySet()) {
         if (e.getValue().failed() && failed.size() < ROLLOUT_NODE_LIST) {
           failed.add(new NodeNote(e.getKey().value(), e.getValue().failure()));
         }
