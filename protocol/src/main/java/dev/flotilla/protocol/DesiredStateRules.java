@@ -1,13 +1,18 @@
 package dev.flotilla.protocol;
 
 import dev.flotilla.protocol.ProtocolException.Reason;
+import dev.flotilla.protocol.v1.DayOfWeek;
 import dev.flotilla.protocol.v1.DesiredState;
 import dev.flotilla.protocol.v1.HealthProbe;
+import dev.flotilla.protocol.v1.MaintenanceWindow;
 import dev.flotilla.protocol.v1.PortMapping;
 import dev.flotilla.protocol.v1.RestartPolicy;
+import dev.flotilla.protocol.v1.UpdatePolicy;
 import dev.flotilla.protocol.v1.VolumeMount;
 import dev.flotilla.protocol.v1.Workload;
+import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +31,15 @@ public final class DesiredStateRules {
 
   /** The back-off ceiling an agent uses when {@code max_backoff_ms} is 0. */
   public static final long DEFAULT_MAX_BACKOFF_MS = 300_000;
+
+  /** How long a BLUE_GREEN revision has to become healthy when {@code give_up_after} is 0. */
+  public static final long DEFAULT_GIVE_UP_AFTER_SECONDS = 300;
+
+  /** The longest {@code switch_after_seconds}: an hour. */
+  public static final long MAX_SWITCH_AFTER_SECONDS = 3_600;
+
+  /** The longest {@code give_up_after_seconds}: a day. */
+  public static final long MAX_GIVE_UP_AFTER_SECONDS = 86_400;
 
   private static final Pattern IPV4 =
       Pattern.compile(
@@ -84,6 +98,9 @@ public final class DesiredStateRules {
       }
       if (w.hasRestartPolicy()) {
         checkRestart(w.getRestartPolicy(), at + ".restart_policy");
+      }
+      if (w.hasUpdate()) {
+        checkUpdate(w, at);
       }
     }
   }
@@ -184,6 +201,116 @@ public final class DesiredStateRules {
               + " ms first, "
               + DEFAULT_MAX_BACKOFF_MS
               + " ms ceiling)");
+    }
+  }
+
+  private static void checkUpdate(Workload w, String workloadAt) throws ProtocolException {
+    UpdatePolicy update = w.getUpdate();
+    String at = workloadAt + ".update";
+    if (update.getMode() == UpdatePolicy.Mode.UNRECOGNIZED) {
+      throw invalid(at + ".mode", "is not a known update mode (REPLACE or BLUE_GREEN)");
+    }
+    long switchAfter = Integer.toUnsignedLong(update.getSwitchAfterSeconds());
+    if (switchAfter > MAX_SWITCH_AFTER_SECONDS) {
+      throw invalid(
+          at + ".switch_after_seconds",
+          "must be 0.." + MAX_SWITCH_AFTER_SECONDS + " (an hour), was " + switchAfter);
+    }
+    long giveUpAfter = Integer.toUnsignedLong(update.getGiveUpAfterSeconds());
+    if (giveUpAfter > MAX_GIVE_UP_AFTER_SECONDS) {
+      throw invalid(
+          at + ".give_up_after_seconds",
+          "must be 0.."
+              + MAX_GIVE_UP_AFTER_SECONDS
+              + " (a day; 0: the default, "
+              + DEFAULT_GIVE_UP_AFTER_SECONDS
+              + "), was "
+              + giveUpAfter);
+    }
+    if (update.getMode() == UpdatePolicy.Mode.BLUE_GREEN) {
+      if (w.getPortsCount() > 0) {
+        PortMapping p = w.getPorts(0);
+        throw invalid(
+            at + ".mode",
+            "BLUE_GREEN runs the old and the new revision side by side, so the workload must not"
+                + " publish host ports, but "
+                + workloadAt
+                + ".ports[0] publishes "
+                + (p.getHostPort() == 0 ? p.getContainerPort() : p.getHostPort())
+                + "; use REPLACE");
+      }
+      if (w.hasHealth() && w.getHealth().getCheckCase() != HealthProbe.CheckCase.EXEC) {
+        throw invalid(
+            at + ".mode",
+            "BLUE_GREEN needs an exec probe or none: "
+                + workloadAt
+                + ".health is an http or tcp probe, which reaches the workload through a"
+                + " published host port, and BLUE_GREEN publishes none");
+      }
+    }
+    if (update.getWindowsCount() > MaintenanceWindows.MAX_WINDOWS) {
+      throw invalid(
+          at + ".windows",
+          "has "
+              + update.getWindowsCount()
+              + " windows; at most "
+              + MaintenanceWindows.MAX_WINDOWS
+              + " are allowed");
+    }
+    for (int i = 0; i < update.getWindowsCount(); i++) {
+      checkWindow(update.getWindows(i), at + ".windows[" + i + "]");
+    }
+  }
+
+  private static void checkWindow(MaintenanceWindow window, String at) throws ProtocolException {
+    LocalTime start =
+        MaintenanceWindows.parseTime(window.getStart())
+            .orElseThrow(
+                () ->
+                    invalid(
+                        at + ".start",
+                        "must be HH:MM on the 24-hour clock (00:00..23:59), was '"
+                            + window.getStart()
+                            + "'"));
+    LocalTime end =
+        MaintenanceWindows.parseTime(window.getEnd())
+            .orElseThrow(
+                () ->
+                    invalid(
+                        at + ".end",
+                        "must be HH:MM on the 24-hour clock (00:00..23:59), was '"
+                            + window.getEnd()
+                            + "'"));
+    if (start.equals(end)) {
+      throw invalid(
+          at + ".end",
+          "equals start ("
+              + window.getStart()
+              + "): a window must not start and end at the same time (an end before the start"
+              + " runs past midnight)");
+    }
+    String zone = window.getTimeZone();
+    if (!zone.isEmpty() && MaintenanceWindows.parseZone(zone).isEmpty()) {
+      throw invalid(
+          at + ".time_zone",
+          "'"
+              + zone
+              + "' is not a known IANA time zone id (e.g. Europe/Berlin); empty means the node's"
+              + " own zone");
+    }
+    EnumSet<java.time.DayOfWeek> seen = EnumSet.noneOf(java.time.DayOfWeek.class);
+    for (int d = 0; d < window.getDaysCount(); d++) {
+      DayOfWeek day = window.getDays(d);
+      String dayAt = at + ".days[" + d + "]";
+      java.time.DayOfWeek known =
+          MaintenanceWindows.dayOf(day)
+              .orElseThrow(
+                  () ->
+                      invalid(
+                          dayAt, "must be one of MONDAY..SUNDAY (an empty list means every day)"));
+      if (!seen.add(known)) {
+        throw invalid(dayAt, "repeats " + day.name());
+      }
     }
   }
 

@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flotilla.protocol.v1.DayOfWeek;
 import dev.flotilla.protocol.v1.DesiredState;
 import dev.flotilla.protocol.v1.ExecCheck;
 import dev.flotilla.protocol.v1.HealthProbe;
 import dev.flotilla.protocol.v1.HttpCheck;
+import dev.flotilla.protocol.v1.MaintenanceWindow;
 import dev.flotilla.protocol.v1.PortMapping;
 import dev.flotilla.protocol.v1.RestartPolicy;
 import dev.flotilla.protocol.v1.TcpCheck;
+import dev.flotilla.protocol.v1.UpdatePolicy;
 import dev.flotilla.protocol.v1.VolumeMount;
 import dev.flotilla.protocol.v1.Workload;
 import java.util.function.UnaryOperator;
@@ -26,6 +29,26 @@ class DesiredStateRulesTest {
     return Fixtures.desired("gw-001", 3).toBuilder()
         .setWorkloads(0, change.apply(Fixtures.sensorReader().toBuilder()))
         .build();
+  }
+
+  private static DesiredState withUpdate(UpdatePolicy.Builder update) {
+    return withWorkload(w -> w.setUpdate(update));
+  }
+
+  /** The fixture without ports and with an exec probe, so that it may be BLUE_GREEN. */
+  private static DesiredState blueGreen(UnaryOperator<UpdatePolicy.Builder> change) {
+    return withWorkload(
+        w ->
+            w.clearPorts()
+                .setHealth(
+                    HealthProbe.newBuilder()
+                        .setExec(ExecCheck.newBuilder().addCommand("test").addCommand("-f")))
+                .setUpdate(
+                    change.apply(UpdatePolicy.newBuilder().setMode(UpdatePolicy.Mode.BLUE_GREEN))));
+  }
+
+  private static MaintenanceWindow.Builder window(String start, String end) {
+    return MaintenanceWindow.newBuilder().setStart(start).setEnd(end);
   }
 
   @Test
@@ -158,6 +181,134 @@ class DesiredStateRulesTest {
                                 .setHostPort(18080)
                                 .setHostIp("0.0.0.0"))),
             "workloads[0].ports[1].host_port"));
+  }
+
+  static Stream<Arguments> updateBreaches() {
+    return Stream.of(
+        Arguments.of(
+            withUpdate(UpdatePolicy.newBuilder().setModeValue(7)), "workloads[0].update.mode"),
+        Arguments.of(
+            withUpdate(UpdatePolicy.newBuilder().setSwitchAfterSeconds(3601)),
+            "workloads[0].update.switch_after_seconds"),
+        Arguments.of(
+            withUpdate(UpdatePolicy.newBuilder().setSwitchAfterSeconds(-1)),
+            "workloads[0].update.switch_after_seconds"),
+        Arguments.of(
+            withUpdate(UpdatePolicy.newBuilder().setGiveUpAfterSeconds(86_401)),
+            "workloads[0].update.give_up_after_seconds"),
+        Arguments.of(
+            withUpdate(UpdatePolicy.newBuilder().setMode(UpdatePolicy.Mode.BLUE_GREEN)),
+            "workloads[0].update.mode"),
+        Arguments.of(
+            withWorkload(
+                w ->
+                    w.clearPorts()
+                        .setUpdate(
+                            UpdatePolicy.newBuilder().setMode(UpdatePolicy.Mode.BLUE_GREEN))),
+            "workloads[0].update.mode"),
+        Arguments.of(
+            withUpdate(UpdatePolicy.newBuilder().addWindows(window("2:00", "04:00"))),
+            "workloads[0].update.windows[0].start"),
+        Arguments.of(
+            withUpdate(UpdatePolicy.newBuilder().addWindows(window("02:00", "24:00"))),
+            "workloads[0].update.windows[0].end"),
+        Arguments.of(
+            withUpdate(UpdatePolicy.newBuilder().addWindows(window("02:60", "04:00"))),
+            "workloads[0].update.windows[0].start"),
+        Arguments.of(
+            withUpdate(
+                UpdatePolicy.newBuilder()
+                    .addWindows(window("01:00", "02:00"))
+                    .addWindows(window("02:00", ""))),
+            "workloads[0].update.windows[1].end"),
+        Arguments.of(
+            withUpdate(UpdatePolicy.newBuilder().addWindows(window("03:00", "03:00"))),
+            "workloads[0].update.windows[0].end"),
+        Arguments.of(
+            withUpdate(
+                UpdatePolicy.newBuilder()
+                    .addWindows(window("02:00", "04:00").setTimeZone("Mars/Olympus_Mons"))),
+            "workloads[0].update.windows[0].time_zone"),
+        Arguments.of(
+            withUpdate(
+                UpdatePolicy.newBuilder()
+                    .addWindows(
+                        window("02:00", "04:00")
+                            .addDays(DayOfWeek.SATURDAY)
+                            .addDays(DayOfWeek.SUNDAY)
+                            .addDays(DayOfWeek.SATURDAY))),
+            "workloads[0].update.windows[0].days[2]"),
+        Arguments.of(
+            withUpdate(
+                UpdatePolicy.newBuilder()
+                    .addWindows(
+                        window("02:00", "04:00").addDays(DayOfWeek.DAY_OF_WEEK_UNSPECIFIED))),
+            "workloads[0].update.windows[0].days[0]"),
+        Arguments.of(
+            withUpdate(
+                UpdatePolicy.newBuilder().addWindows(window("02:00", "04:00").addDaysValue(8))),
+            "workloads[0].update.windows[0].days[0]"),
+        Arguments.of(
+            withUpdate(
+                UpdatePolicy.newBuilder()
+                    .addAllWindows(
+                        java.util.Collections.nCopies(17, window("02:00", "04:00").build()))),
+            "workloads[0].update.windows"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("updateBreaches")
+  void eachUpdatePolicyBreachIsRefusedNamingItsField(DesiredState state, String field) {
+    eachBreachIsRefusedNamingItsField(state, field);
+  }
+
+  @Test
+  void validUpdatePoliciesPass() {
+    assertDoesNotThrow(
+        () ->
+            DesiredStateRules.check(
+                blueGreen(
+                    u ->
+                        u.setSwitchAfterSeconds(3600)
+                            .setGiveUpAfterSeconds(86_400)
+                            .addWindows(
+                                window("22:00", "02:00")
+                                    .setTimeZone("Europe/Berlin")
+                                    .addDays(DayOfWeek.SATURDAY)
+                                    .addDays(DayOfWeek.SUNDAY))
+                            .addWindows(window("00:00", "23:59")))));
+    assertDoesNotThrow(
+        () ->
+            DesiredStateRules.check(
+                withUpdate(
+                    UpdatePolicy.newBuilder()
+                        .setMode(UpdatePolicy.Mode.REPLACE)
+                        .addAllWindows(
+                            java.util.Collections.nCopies(16, window("02:00", "04:00").build())))));
+    assertDoesNotThrow(
+        () ->
+            DesiredStateRules.check(
+                withWorkload(
+                    w ->
+                        w.clearPorts()
+                            .clearHealth()
+                            .setUpdate(
+                                UpdatePolicy.newBuilder().setMode(UpdatePolicy.Mode.BLUE_GREEN)))));
+  }
+
+  @Test
+  void blueGreenWithAHostPortSaysWhyAndWhatToUseInstead() {
+    ProtocolException e =
+        assertThrows(
+            ProtocolException.class,
+            () ->
+                DesiredStateRules.check(
+                    withUpdate(UpdatePolicy.newBuilder().setMode(UpdatePolicy.Mode.BLUE_GREEN))));
+    assertEquals(
+        "INVALID_FIELD: desired state: workloads[0].update.mode BLUE_GREEN runs the old and the"
+            + " new revision side by side, so the workload must not publish host ports, but"
+            + " workloads[0].ports[0] publishes 18080; use REPLACE",
+        e.getMessage());
   }
 
   @ParameterizedTest

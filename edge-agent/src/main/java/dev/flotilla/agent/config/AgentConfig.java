@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -44,7 +46,8 @@ public record AgentConfig(
     Duration reconnectMax,
     int maxInflight,
     OutboxLimits outboxLimits,
-    DecodeLimits decodeLimits) {
+    DecodeLimits decodeLimits,
+    ZoneId timeZone) {
 
   static final Map<String, String> DEFAULTS =
       Map.ofEntries(
@@ -61,7 +64,9 @@ public record AgentConfig(
           Map.entry("link.max-inflight", "100"),
           Map.entry("outbox.max-events", "100000"),
           Map.entry("outbox.max-bytes", "64MiB"),
-          Map.entry("decode.max-payload-bytes", "256KiB"));
+          Map.entry("decode.max-payload-bytes", "256KiB"),
+          // Empty: the zone of the system the agent runs on.
+          Map.entry("node.time-zone", ""));
 
   static final Set<String> REQUIRED = Set.of("node.id", "broker.url", "controller.public-key");
 
@@ -121,6 +126,18 @@ public record AgentConfig(
     if (maxPayload > Integer.MAX_VALUE) {
       throw v.invalid("decode.max-payload-bytes", "must be below 2 GiB");
     }
+    String zoneId = v.get("node.time-zone");
+    ZoneId timeZone;
+    try {
+      timeZone = zoneId.isEmpty() ? ZoneId.systemDefault() : ZoneId.of(zoneId);
+    } catch (DateTimeException e) {
+      throw v.invalid(
+          "node.time-zone",
+          "expected an IANA time zone id such as Europe/Berlin (or empty for the system's zone),"
+              + " got '"
+              + zoneId
+              + "'");
+    }
     return new AgentConfig(
         node,
         broker,
@@ -138,7 +155,8 @@ public record AgentConfig(
         (int) v.number("link.max-inflight", 1, 65535),
         new OutboxLimits(
             v.number("outbox.max-events", 1, Long.MAX_VALUE), v.size("outbox.max-bytes")),
-        new DecodeLimits((int) maxPayload));
+        new DecodeLimits((int) maxPayload),
+        timeZone);
   }
 
   /** The environment variable that overrides {@code key}. */
@@ -257,6 +275,7 @@ public record AgentConfig(
 
   /** The core's settings from this configuration. */
   public AgentSettings agentSettings(String version, String bootId) {
-    return new AgentSettings(node(), reconcileInterval(), summaryInterval(), version, bootId);
+    return new AgentSettings(
+        node(), reconcileInterval(), summaryInterval(), version, bootId, timeZone());
   }
 }

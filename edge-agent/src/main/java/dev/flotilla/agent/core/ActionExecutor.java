@@ -1,16 +1,21 @@
 package dev.flotilla.agent.core;
 
 import dev.flotilla.agent.model.AgentEvent;
+import dev.flotilla.agent.model.ContainerInfo;
 import dev.flotilla.agent.model.Labels;
 import dev.flotilla.agent.model.WorkloadSpec;
 import dev.flotilla.agent.reconcile.Action;
+import dev.flotilla.agent.reconcile.Planner;
 import dev.flotilla.agent.runtime.ContainerRuntime;
 import dev.flotilla.agent.runtime.ContainerSpec;
 import dev.flotilla.agent.store.AgentStore;
+import dev.flotilla.agent.store.AgentStore.BlueGreenState;
 import dev.flotilla.agent.store.AgentStore.RestartState;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Carries out one planned {@link Action} against the runtime. Every action is idempotent: run
@@ -52,11 +57,9 @@ final class ActionExecutor {
 
   /**
    * @param generation the desired generation being applied, for events
+   * @return whether the runtime was changed (a pass that changed nothing needs no follow-up)
    * @throws dev.flotilla.agent.runtime.ContainerRuntimeException when the runtime refuses; the
    *     caller records it and the next pass plans again
-   */
-  /**
-   * @return whether the runtime was changed (a pass that changed nothing needs no follow-up)
    */
   boolean apply(Action action, long generation) {
     switch (action) {
@@ -73,7 +76,88 @@ final class ActionExecutor {
                 Map.of("container", r.container().id())));
       }
       case Action.CreateAndStart c -> {
-        return createAndStart(c.spec(), c.specHash(), generation);
+        return createAndStart(c.spec(), c.specHash(), generation, null);
+      }
+      case Action.CreateBeside c -> {
+        return createAndStart(c.spec(), c.specHash(), generation, c.old());
+      }
+      case Action.RestartCandidate r -> {
+        countCandidateFailure(r.spec(), r.specHash());
+        hook.at("before-start", r.workload());
+        runtime.start(r.container().id());
+        hook.at("after-start", r.workload());
+        events.emit(
+            Events.of(
+                AgentEvent.Severity.WARNING,
+                "workload.restarted",
+                r.workload(),
+                generation,
+                "restarted "
+                    + r.container().name()
+                    + ", the new revision of a blue-green update: "
+                    + r.why(),
+                Map.of("container", r.container().id(), "blue_green", "new")));
+      }
+      case Action.Switch w -> {
+        for (ContainerInfo old : w.old()) {
+          hook.at("before-remove", w.workload());
+          runtime.remove(old.id(), true);
+          hook.at("after-remove", w.workload());
+        }
+        store.clearBlueGreenState(w.workload());
+        store.clearRestartState(w.workload());
+        String oldRevisions =
+            w.old().stream().map(Planner::revisionOf).distinct().collect(joined());
+        events.emit(
+            Events.info(
+                "workload.switched",
+                w.workload(),
+                generation,
+                "blue-green: switched to revision "
+                    + w.spec().revision()
+                    + " after it was healthy for "
+                    + Planner.human(w.spec().update().switchAfter())
+                    + "; removed revision "
+                    + oldRevisions,
+                Map.of(
+                    "container", w.candidate().id(),
+                    "revision", w.spec().revision(),
+                    "removed", w.old().stream().map(ContainerInfo::id).collect(joined()))));
+      }
+      case Action.FallBack f -> {
+        // Remembered before anything is removed: after a crash in between, the next pass sees
+        // the given-up hash and removes what is left instead of trying the revision again.
+        BlueGreenState before = store.blueGreenStates().get(f.workload());
+        BlueGreenState state =
+            before != null && before.specHash().equals(f.specHash())
+                ? before
+                : BlueGreenState.begin(f.specHash(), f.spec().revision(), clock.instant());
+        store.saveBlueGreenState(f.workload(), state.abandon(clock.instant(), f.reason()));
+        for (ContainerInfo candidate : f.candidates()) {
+          hook.at("before-remove", f.workload());
+          runtime.remove(candidate.id(), true);
+          hook.at("after-remove", f.workload());
+        }
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put("revision", f.spec().revision());
+        attributes.put("spec_hash", f.specHash());
+        if (!f.candidates().isEmpty()) {
+          attributes.put(
+              "removed", f.candidates().stream().map(ContainerInfo::id).collect(joined()));
+        }
+        events.emit(
+            Events.of(
+                AgentEvent.Severity.WARNING,
+                "workload.fell-back",
+                f.workload(),
+                generation,
+                f.reason(),
+                attributes));
+        return !f.candidates().isEmpty();
+      }
+      case Action.ForgetBlueGreen g -> {
+        store.clearBlueGreenState(g.workload());
+        return false;
       }
       case Action.Start s -> {
         if (s.restart()) {
@@ -114,10 +198,24 @@ final class ActionExecutor {
     return true;
   }
 
-  private boolean createAndStart(WorkloadSpec spec, String hash, long generation) {
+  /**
+   * @param beside the old container a blue-green update starts the new one beside; null for a plain
+   *     create
+   */
+  private boolean createAndStart(
+      WorkloadSpec spec, String hash, long generation, ContainerInfo beside) {
     if (!runtime.imageExists(spec.image())) {
       puller.request(spec.image(), spec.name());
       return false;
+    }
+    if (beside != null) {
+      // The give-up clock starts at the first create (not while the image is pulled) and is
+      // not reset by a later one.
+      BlueGreenState state = store.blueGreenStates().get(spec.name());
+      if (state == null || !state.specHash().equals(hash)) {
+        store.saveBlueGreenState(
+            spec.name(), BlueGreenState.begin(hash, spec.revision(), clock.instant()));
+      }
     }
     ContainerSpec container =
         new ContainerSpec(
@@ -139,14 +237,57 @@ final class ActionExecutor {
     hook.at("after-create", spec.name());
     runtime.start(id);
     hook.at("after-start", spec.name());
-    events.emit(
-        Events.info(
-            "workload.started",
-            spec.name(),
-            generation,
-            "created and started " + container.name() + " from " + spec.image(),
-            Map.of("container", id, "revision", spec.revision(), "image", spec.image())));
+    if (beside == null) {
+      events.emit(
+          Events.info(
+              "workload.started",
+              spec.name(),
+              generation,
+              "created and started " + container.name() + " from " + spec.image(),
+              Map.of("container", id, "revision", spec.revision(), "image", spec.image())));
+    } else {
+      events.emit(
+          Events.info(
+              "workload.blue-green-started",
+              spec.name(),
+              generation,
+              "blue-green: created and started "
+                  + container.name()
+                  + " from "
+                  + spec.image()
+                  + " for revision "
+                  + spec.revision()
+                  + " beside "
+                  + beside.name()
+                  + " (revision "
+                  + Planner.revisionOf(beside)
+                  + ")",
+              Map.of(
+                  "container", id,
+                  "revision", spec.revision(),
+                  "image", spec.image(),
+                  "old_container", beside.id())));
+    }
     return true;
+  }
+
+  /**
+   * Records one more failure of the new revision in a blue-green update of {@code spec}'s workload
+   * and the earliest next attempt, before the attempt is made; the workload's own back-off (the old
+   * container's) is left alone.
+   */
+  void countCandidateFailure(WorkloadSpec spec, String specHash) {
+    BlueGreenState state = store.blueGreenStates().get(spec.name());
+    if (state == null || !state.specHash().equals(specHash)) {
+      state = BlueGreenState.begin(specHash, spec.revision(), clock.instant());
+    }
+    int failures = state.failures() + 1;
+    store.saveBlueGreenState(
+        spec.name(), state.failed(clock.instant().plus(spec.restart().backoff(failures))));
+  }
+
+  private static java.util.stream.Collector<CharSequence, ?, String> joined() {
+    return Collectors.joining(",");
   }
 
   /**

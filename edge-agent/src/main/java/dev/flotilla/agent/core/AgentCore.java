@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,6 +81,8 @@ public final class AgentCore implements AutoCloseable {
   private boolean statusUnsent;
   private boolean runtimeDown;
   private ScheduledFuture<?> wake;
+  // Workload -> the spec hash whose hold for a maintenance window was last announced.
+  private final Map<String, String> heldAnnounced = new HashMap<>();
   // The last refused payload, so that a refused retained message coming back on every reconnect
   // is reported once, not once per reconnect.
   private byte[] lastRefused;
@@ -109,9 +112,10 @@ public final class AgentCore implements AutoCloseable {
     this.health =
         new HealthMonitor(
             new Prober(runtime),
+            clock,
             scheduler,
             probes,
-            (workload, verdict) -> {
+            (workload, container, verdict) -> {
               emit(
                   Events.of(
                       verdict == dev.flotilla.agent.health.ProbeTracker.Health.UNHEALTHY
@@ -120,8 +124,13 @@ public final class AgentCore implements AutoCloseable {
                       "workload.health",
                       workload,
                       appliedGeneration,
-                      workload + " is " + verdict.name().toLowerCase(java.util.Locale.ROOT),
-                      Map.of("health", verdict.name())));
+                      workload
+                          + " is "
+                          + verdict.name().toLowerCase(java.util.Locale.ROOT)
+                          + " (container "
+                          + container
+                          + ")",
+                      Map.of("health", verdict.name(), "container", container)));
               trigger("health changed");
             });
   }
@@ -294,8 +303,11 @@ public final class AgentCore implements AutoCloseable {
     Planner.Plan plan =
         Planner.plan(
             desired,
-            new Planner.Observed(containers, store.restartStates(), health.unhealthy()),
-            now);
+            new Planner.Observed(
+                containers, store.restartStates(), health.verdicts(), store.blueGreenStates()),
+            now,
+            settings.timeZone());
+    announceHeld(plan.updates());
     boolean acted = false;
     boolean failed = false;
     for (Action action : plan.actions()) {
@@ -325,14 +337,36 @@ public final class AgentCore implements AutoCloseable {
                 Map.of()));
       }
     }
-    report(containers);
+    report(containers, plan.updates());
     plan.wakeAt().ifPresent(at -> wakeIn(Duration.between(now, at)));
+  }
+
+  /** One {@code workload.update-held} event per workload and held spec, when the hold begins. */
+  private void announceHeld(Map<String, Planner.Update> updates) {
+    heldAnnounced.keySet().removeIf(w -> !(updates.get(w) instanceof Planner.Update.Waiting));
+    for (Planner.Update update : updates.values()) {
+      if (update instanceof Planner.Update.Waiting waiting
+          && !waiting.specHash().equals(heldAnnounced.get(waiting.workload()))) {
+        heldAnnounced.put(waiting.workload(), waiting.specHash());
+        emit(
+            Events.info(
+                "workload.update-held",
+                waiting.workload(),
+                acceptedGeneration(),
+                waiting.message(),
+                Map.of(
+                    "revision", waiting.revision(),
+                    "kept_revision", Planner.revisionOf(waiting.old()),
+                    "next_opening", waiting.nextOpening().toString())));
+      }
+    }
   }
 
   private void failure(Action action, ContainerRuntimeException e) {
     switch (action) {
       case Action.CreateAndStart c -> executor.countFailure(c.spec());
       case Action.Start s when !s.restart() -> executor.countFailure(s.spec());
+      case Action.CreateBeside c -> executor.countCandidateFailure(c.spec(), c.specHash());
       default -> {}
     }
     emit(
@@ -349,14 +383,15 @@ public final class AgentCore implements AutoCloseable {
     if (wake != null) {
       wake.cancel(false);
     }
-    long millis = Math.max(1, delay.toMillis());
+    // Rounded up: waking a fraction of a millisecond early would find the timer not yet due.
+    long millis = Math.max(1, delay.plusNanos(999_999).toMillis());
     wake = scheduler.schedule(() -> trigger("wake"), millis, TimeUnit.MILLISECONDS);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Status
 
-  private void report(List<ContainerInfo> containers) {
+  private void report(List<ContainerInfo> containers, Map<String, Planner.Update> updates) {
     NodeStatus fingerprint =
         StatusBuilder.full(
             settings.node().value(),
@@ -365,7 +400,8 @@ public final class AgentCore implements AutoCloseable {
             containers,
             store.restartStates(),
             health.verdicts(),
-            puller.pulling());
+            puller.pulling(),
+            updates);
     if (fingerprint.equals(lastFingerprint)) {
       return;
     }

@@ -1,11 +1,12 @@
 package dev.flotilla.agent.core;
 
-import dev.flotilla.agent.health.ProbeTracker;
+import dev.flotilla.agent.health.ProbeVerdict;
 import dev.flotilla.agent.model.ContainerInfo;
 import dev.flotilla.agent.model.Labels;
 import dev.flotilla.agent.model.NodeDesired;
 import dev.flotilla.agent.model.SpecHash;
 import dev.flotilla.agent.model.WorkloadSpec;
+import dev.flotilla.agent.reconcile.Planner;
 import dev.flotilla.agent.store.AgentStore.RestartState;
 import dev.flotilla.protocol.ProtocolVersions;
 import dev.flotilla.protocol.Timestamps;
@@ -21,6 +22,12 @@ import java.util.Set;
  * Builds the FULL status of the node from what the reconcile pass saw, without sequence number or
  * timestamp (those are stamped when it is sent, so that "did it change?" is a plain equality).
  * Pure.
+ *
+ * <p>A workload whose update the planner holds or stages ({@link Planner.Update}) reports the new
+ * revision: WAITING (outside its maintenance windows; health is the old container's), SWITCHING
+ * (blue-green, both containers; health is the new one's; PULLING while the new image is pulled) or
+ * FAILED (blue-green given up; health is the old container's, which keeps running). Any other
+ * workload reports the container that best stands for it.
  */
 final class StatusBuilder {
   /** Failures in a row after which a workload that is not running counts as crash-looping. */
@@ -28,14 +35,19 @@ final class StatusBuilder {
 
   private StatusBuilder() {}
 
+  /**
+   * @param verdicts probe verdicts by container id
+   * @param updates the planner's updates by workload
+   */
   static NodeStatus full(
       String node,
       long appliedGeneration,
       Optional<NodeDesired> desired,
       List<ContainerInfo> containers,
       Map<String, RestartState> restarts,
-      Map<String, ProbeTracker.Health> verdicts,
-      Set<String> pullingImages) {
+      Map<String, ProbeVerdict> verdicts,
+      Set<String> pullingImages,
+      Map<String, Planner.Update> updates) {
     NodeStatus.Builder status =
         NodeStatus.newBuilder()
             .setVersion(ProtocolVersions.current())
@@ -43,6 +55,16 @@ final class StatusBuilder {
             .setObservedGeneration(appliedGeneration)
             .setKind(NodeStatus.Kind.FULL);
     for (WorkloadSpec spec : desired.map(NodeDesired::workloads).orElse(List.of())) {
+      RestartState restart = restarts.get(spec.name());
+      int failures = restart == null ? 0 : restart.failures();
+      WorkloadStatus.Builder w =
+          WorkloadStatus.newBuilder().setName(spec.name()).setRestartCount(failures);
+      Planner.Update update = updates.get(spec.name());
+      if (update != null) {
+        update(w, spec, update, verdicts, pullingImages);
+        status.addWorkloads(w);
+        continue;
+      }
       String hash = SpecHash.of(spec);
       Optional<ContainerInfo> container =
           containers.stream()
@@ -51,10 +73,6 @@ final class StatusBuilder {
                   Comparator.comparing(
                           (ContainerInfo c) -> !c.specHash().filter(hash::equals).isPresent())
                       .thenComparing(c -> c.state() != ContainerInfo.State.RUNNING));
-      RestartState restart = restarts.get(spec.name());
-      int failures = restart == null ? 0 : restart.failures();
-      WorkloadStatus.Builder w =
-          WorkloadStatus.newBuilder().setName(spec.name()).setRestartCount(failures);
       if (container.isEmpty()) {
         w.setRevision(spec.revision())
             .setState(
@@ -77,10 +95,49 @@ final class StatusBuilder {
         }
         c.startedAt().ifPresent(t -> w.setSince(Timestamps.of(t)));
       }
-      w.setHealth(health(spec, verdicts.get(spec.name()), container));
+      w.setHealth(health(spec, container, verdicts));
       status.addWorkloads(w);
     }
     return status.build();
+  }
+
+  private static void update(
+      WorkloadStatus.Builder w,
+      WorkloadSpec spec,
+      Planner.Update update,
+      Map<String, ProbeVerdict> verdicts,
+      Set<String> pullingImages) {
+    w.setRevision(update.revision()).setMessage(update.message());
+    switch (update) {
+      case Planner.Update.Waiting waiting -> {
+        w.setState(WorkloadStatus.State.WAITING)
+            .setHealth(health(spec, Optional.of(waiting.old()), verdicts));
+        waiting.old().startedAt().ifPresent(t -> w.setSince(Timestamps.of(t)));
+      }
+      case Planner.Update.Switching switching -> {
+        w.setRestartCount(switching.failures())
+            .setHealth(health(spec, switching.candidate(), verdicts));
+        if (switching.candidate().isEmpty() && pullingImages.contains(spec.image())) {
+          w.setState(WorkloadStatus.State.PULLING)
+              .setMessage(
+                  "blue-green: pulling "
+                      + spec.image()
+                      + "; revision "
+                      + Planner.revisionOf(switching.old())
+                      + " keeps running");
+        } else {
+          w.setState(WorkloadStatus.State.SWITCHING);
+        }
+        switching
+            .candidate()
+            .flatMap(ContainerInfo::startedAt)
+            .ifPresent(t -> w.setSince(Timestamps.of(t)));
+      }
+      case Planner.Update.FellBack fellBack ->
+          w.setState(WorkloadStatus.State.FAILED)
+              .setHealth(health(spec, Optional.of(fellBack.old()), verdicts))
+              .setSince(Timestamps.of(fellBack.at()));
+    }
   }
 
   private static WorkloadStatus.State state(ContainerInfo c, int failures) {
@@ -97,15 +154,18 @@ final class StatusBuilder {
   }
 
   private static WorkloadStatus.Health health(
-      WorkloadSpec spec, ProbeTracker.Health verdict, Optional<ContainerInfo> container) {
+      WorkloadSpec spec, Optional<ContainerInfo> container, Map<String, ProbeVerdict> verdicts) {
     if (spec.probe().isEmpty()) {
       return WorkloadStatus.Health.NO_PROBE;
     }
-    if (verdict == null
-        || container.map(c -> c.state() != ContainerInfo.State.RUNNING).orElse(true)) {
+    if (container.isEmpty() || container.get().state() != ContainerInfo.State.RUNNING) {
       return WorkloadStatus.Health.UNKNOWN;
     }
-    return switch (verdict) {
+    ProbeVerdict verdict = verdicts.get(container.get().id());
+    if (verdict == null) {
+      return WorkloadStatus.Health.UNKNOWN;
+    }
+    return switch (verdict.health()) {
       case HEALTHY -> WorkloadStatus.Health.HEALTHY;
       case UNHEALTHY -> WorkloadStatus.Health.UNHEALTHY;
       case UNKNOWN -> WorkloadStatus.Health.UNKNOWN;

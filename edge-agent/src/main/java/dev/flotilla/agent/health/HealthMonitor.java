@@ -5,6 +5,7 @@ import dev.flotilla.agent.model.NodeDesired;
 import dev.flotilla.agent.model.ProbeSpec;
 import dev.flotilla.agent.model.WorkloadSpec;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -16,17 +17,25 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 
 /**
  * Probes every running container that has a probe, on its own schedule (initial delay, period), and
- * keeps a verdict per workload. A verdict belongs to one container instance: when the container is
- * replaced or restarts, probing starts over from UNKNOWN, so a late result for an old instance
- * never marks the new one (STYLE: generations guard everything asynchronous). Thread-safe; probes
- * run on {@code probeThreads}, scheduling on the shared scheduler.
+ * keeps a verdict per container: a workload can run two containers at once (the old and the new
+ * revision of a blue-green update), and each has its own verdict. A verdict belongs to one
+ * container instance: when the container restarts, probing starts over from UNKNOWN, so a late
+ * result for an old instance never marks the new one (STYLE: generations guard everything
+ * asynchronous). A container is probed with its workload's desired probe. Thread-safe; probes run
+ * on {@code probeThreads}, scheduling on the shared scheduler; verdict times come from the injected
+ * clock.
  */
 public final class HealthMonitor implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HealthMonitor.class.getName());
+
+  /** Told of every verdict change. Called on a probe thread; must not block. */
+  @FunctionalInterface
+  public interface Listener {
+    void changed(String workload, String containerId, ProbeTracker.Health verdict);
+  }
 
   /** One container instance being probed. */
   private record Key(String workload, String containerId, String startedAt) {}
@@ -36,6 +45,7 @@ public final class HealthMonitor implements AutoCloseable {
     final WorkloadSpec spec;
     final ProbeSpec probe;
     volatile ProbeTracker tracker;
+    volatile ProbeVerdict verdict;
     volatile ScheduledFuture<?> task;
 
     Watch(Key key, WorkloadSpec spec, ProbeSpec probe) {
@@ -43,24 +53,26 @@ public final class HealthMonitor implements AutoCloseable {
       this.spec = spec;
       this.probe = probe;
       this.tracker = ProbeTracker.start(probe.failureThreshold());
+      this.verdict = new ProbeVerdict(tracker.health(), clock.instant());
     }
   }
 
   private final Prober prober;
+  private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final Executor probeThreads;
-  private final BiConsumer<String, ProbeTracker.Health> onChange;
+  private final Listener onChange;
+  // By container id.
   private final Map<String, Watch> watches = new ConcurrentHashMap<>();
 
-  /**
-   * @param onChange called with (workload, new verdict) when a verdict changes
-   */
   public HealthMonitor(
       Prober prober,
+      Clock clock,
       ScheduledExecutorService scheduler,
       Executor probeThreads,
-      BiConsumer<String, ProbeTracker.Health> onChange) {
+      Listener onChange) {
     this.prober = prober;
+    this.clock = clock;
     this.scheduler = scheduler;
     this.probeThreads = probeThreads;
     this.onChange = onChange;
@@ -78,9 +90,9 @@ public final class HealthMonitor implements AutoCloseable {
       if (spec.isEmpty() || spec.get().probe().isEmpty()) {
         continue;
       }
-      seen.add(workload);
+      seen.add(c.id());
       Key key = new Key(workload, c.id(), c.startedAt().map(Object::toString).orElse(""));
-      Watch current = watches.get(workload);
+      Watch current = watches.get(c.id());
       if (current != null
           && current.key.equals(key)
           && current.probe.equals(spec.get().probe().get())) {
@@ -90,7 +102,7 @@ public final class HealthMonitor implements AutoCloseable {
         current.task.cancel(false);
       }
       Watch watch = new Watch(key, spec.get(), spec.get().probe().get());
-      watches.put(workload, watch);
+      watches.put(c.id(), watch);
       watch.task =
           scheduler.scheduleWithFixedDelay(
               () -> probeThreads.execute(() -> runProbe(watch)),
@@ -98,27 +110,30 @@ public final class HealthMonitor implements AutoCloseable {
               watch.probe.period().toMillis(),
               TimeUnit.MILLISECONDS);
     }
-    for (String workload : new HashSet<>(watches.keySet())) {
-      if (!seen.contains(workload)) {
-        watches.remove(workload).task.cancel(false);
+    for (String id : new HashSet<>(watches.keySet())) {
+      if (!seen.contains(id)) {
+        watches.remove(id).task.cancel(false);
       }
     }
   }
 
   private void runProbe(Watch watch) {
-    if (watches.get(watch.key.workload()) != watch) {
+    if (watches.get(watch.key.containerId()) != watch) {
       return; // a newer instance replaced this one
     }
     Prober.Result result = prober.probe(watch.spec, watch.probe, watch.key.containerId());
     ProbeTracker.Health before;
     ProbeTracker.Health after;
     synchronized (watch) {
-      if (watches.get(watch.key.workload()) != watch) {
+      if (watches.get(watch.key.containerId()) != watch) {
         return;
       }
       before = watch.tracker.health();
       watch.tracker = watch.tracker.record(result.success());
       after = watch.tracker.health();
+      if (before != after) {
+        watch.verdict = new ProbeVerdict(after, clock.instant());
+      }
     }
     if (!result.success()) {
       LOG.log(
@@ -129,26 +144,14 @@ public final class HealthMonitor implements AutoCloseable {
           result.detail());
     }
     if (before != after) {
-      onChange.accept(watch.key.workload(), after);
+      onChange.changed(watch.key.workload(), watch.key.containerId(), after);
     }
   }
 
-  /** Workloads whose current instance is UNHEALTHY. */
-  public Set<String> unhealthy() {
-    Set<String> out = new HashSet<>();
-    watches.forEach(
-        (w, watch) -> {
-          if (watch.tracker.health() == ProbeTracker.Health.UNHEALTHY) {
-            out.add(w);
-          }
-        });
-    return out;
-  }
-
-  /** The verdict of every probed workload. */
-  public Map<String, ProbeTracker.Health> verdicts() {
-    Map<String, ProbeTracker.Health> out = new HashMap<>();
-    watches.forEach((w, watch) -> out.put(w, watch.tracker.health()));
+  /** The verdict on every probed container, by container id. */
+  public Map<String, ProbeVerdict> verdicts() {
+    Map<String, ProbeVerdict> out = new HashMap<>();
+    watches.forEach((id, watch) -> out.put(id, watch.verdict));
     return out;
   }
 

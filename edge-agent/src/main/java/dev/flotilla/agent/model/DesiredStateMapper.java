@@ -1,10 +1,12 @@
 package dev.flotilla.agent.model;
 
 import dev.flotilla.protocol.DesiredStateRules;
+import dev.flotilla.protocol.MaintenanceWindows;
 import dev.flotilla.protocol.v1.DesiredState;
 import dev.flotilla.protocol.v1.HealthProbe;
 import dev.flotilla.protocol.v1.PortMapping;
 import dev.flotilla.protocol.v1.RestartPolicy;
+import dev.flotilla.protocol.v1.UpdatePolicy;
 import dev.flotilla.protocol.v1.Workload;
 import java.time.Duration;
 import java.util.Optional;
@@ -41,7 +43,24 @@ public final class DesiredStateMapper {
         w.hasLimits() ? w.getLimits().getCpuMillis() : 0,
         w.hasLimits() ? w.getLimits().getMemoryBytes() : 0,
         w.hasHealth() ? Optional.of(probe(w.getHealth())) : Optional.empty(),
-        w.hasRestartPolicy() ? restart(w.getRestartPolicy()) : RestartSpec.DEFAULT);
+        w.hasRestartPolicy() ? restart(w.getRestartPolicy()) : RestartSpec.DEFAULT,
+        w.hasUpdate() ? update(w.getUpdate()) : UpdateSpec.DEFAULT);
+  }
+
+  private static UpdateSpec update(UpdatePolicy u) {
+    UpdateSpec.Mode mode =
+        u.getMode() == UpdatePolicy.Mode.BLUE_GREEN
+            ? UpdateSpec.Mode.BLUE_GREEN
+            : UpdateSpec.Mode.REPLACE;
+    long giveUp =
+        u.getGiveUpAfterSeconds() == 0
+            ? DesiredStateRules.DEFAULT_GIVE_UP_AFTER_SECONDS
+            : Integer.toUnsignedLong(u.getGiveUpAfterSeconds());
+    return new UpdateSpec(
+        mode,
+        Duration.ofSeconds(Integer.toUnsignedLong(u.getSwitchAfterSeconds())),
+        Duration.ofSeconds(giveUp),
+        MaintenanceWindows.fromWire(u.getWindowsList()));
   }
 
   private static WorkloadSpec.PortSpec port(PortMapping p) {

@@ -11,7 +11,8 @@ import java.util.TreeMap;
 /**
  * The hash that says whether a running container still matches its workload. It covers what the
  * container is made from (image, command, args, env, ports, volumes, limits) and nothing that can
- * change without recreating it (revision, probe, restart policy). Stable across agent versions: the
+ * change without recreating it (revision, probe, restart policy, update policy and maintenance
+ * windows: changing only those never replaces a container). Stable across agent versions: the
  * encoding below must not change without a migration, or every container on every node would be
  * replaced at upgrade. Pure.
  */

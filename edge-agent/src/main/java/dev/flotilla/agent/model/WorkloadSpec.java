@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param memoryBytes memory limit; 0: none
  * @param probe health probe, if any
  * @param restart restart policy, with defaults already applied
+ * @param update how a new revision replaces a running one (not part of {@link SpecHash})
  */
 public record WorkloadSpec(
     String name,
@@ -34,7 +35,38 @@ public record WorkloadSpec(
     long cpuMillis,
     long memoryBytes,
     Optional<ProbeSpec> probe,
-    RestartSpec restart) {
+    RestartSpec restart,
+    UpdateSpec update) {
+
+  /** A workload with the default update policy: replace, at any time. */
+  public WorkloadSpec(
+      String name,
+      String image,
+      String revision,
+      List<String> command,
+      List<String> args,
+      Map<String, String> env,
+      List<PortSpec> ports,
+      List<VolumeSpec> volumes,
+      long cpuMillis,
+      long memoryBytes,
+      Optional<ProbeSpec> probe,
+      RestartSpec restart) {
+    this(
+        name,
+        image,
+        revision,
+        command,
+        args,
+        env,
+        ports,
+        volumes,
+        cpuMillis,
+        memoryBytes,
+        probe,
+        restart,
+        UpdateSpec.DEFAULT);
+  }
 
   public WorkloadSpec {
     Objects.requireNonNull(name, "name");
@@ -47,6 +79,43 @@ public record WorkloadSpec(
     volumes = List.copyOf(volumes);
     Objects.requireNonNull(probe, "probe");
     Objects.requireNonNull(restart, "restart");
+    Objects.requireNonNull(update, "update");
+  }
+
+  /** This workload with another update policy. */
+  public WorkloadSpec withUpdate(UpdateSpec value) {
+    return new WorkloadSpec(
+        name,
+        image,
+        revision,
+        command,
+        args,
+        env,
+        ports,
+        volumes,
+        cpuMillis,
+        memoryBytes,
+        probe,
+        restart,
+        value);
+  }
+
+  /** This workload at another revision (for tests and messages; the spec hash does not change). */
+  public WorkloadSpec withRevision(String value) {
+    return new WorkloadSpec(
+        name,
+        image,
+        value,
+        command,
+        args,
+        env,
+        ports,
+        volumes,
+        cpuMillis,
+        memoryBytes,
+        probe,
+        restart,
+        update);
   }
 
   /**

@@ -8,10 +8,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The agent's durable state: the last verified desired state, restart back-off per workload, the
- * last reported status, and the outbox of events waiting for the controller. Each method is one
- * transaction: after a crash at any moment the store holds either all of a call's effect or none of
- * it. Thread-safe. Never touches the network.
+ * The agent's durable state: the last verified desired state, restart back-off per workload,
+ * blue-green updates in progress or given up, the last reported status, and the outbox of events
+ * waiting for the controller. Each method is one transaction: after a crash at any moment the store
+ * holds either all of a call's effect or none of it. Thread-safe. Never touches the network.
  */
 public interface AgentStore extends AutoCloseable {
 
@@ -27,6 +27,14 @@ public interface AgentStore extends AutoCloseable {
   void saveRestartState(String workload, RestartState state);
 
   void clearRestartState(String workload);
+
+  /** The blue-green update of every workload that has one in progress or given up. */
+  Map<String, BlueGreenState> blueGreenStates();
+
+  /** Stores the blue-green state of {@code workload}, replacing any. */
+  void saveBlueGreenState(String workload, BlueGreenState state);
+
+  void clearBlueGreenState(String workload);
 
   /**
    * Appends an event to the outbox and gives it the next event sequence number (per node, strictly
@@ -80,6 +88,58 @@ public interface AgentStore extends AutoCloseable {
   record RestartState(int failures, Instant notBefore) {
     public RestartState {
       Objects.requireNonNull(notBefore, "notBefore");
+    }
+  }
+
+  /**
+   * A blue-green update of one workload: the new revision running beside the old one, or given up.
+   *
+   * @param specHash the new spec's hash: the state is about this spec only
+   * @param revision the new revision, for messages
+   * @param startedAt when the new container was first created beside the old one; the give-up clock
+   *     runs from here
+   * @param failures exits of the new container so far
+   * @param notBefore do not restart the new container before this instant
+   * @param abandonedAt when the node gave up on the new revision and fell back to the old one;
+   *     empty while the update is in progress
+   * @param reason why it fell back, a sentence for status and events; empty while in progress
+   */
+  record BlueGreenState(
+      String specHash,
+      String revision,
+      Instant startedAt,
+      int failures,
+      Instant notBefore,
+      Optional<Instant> abandonedAt,
+      String reason) {
+    public BlueGreenState {
+      Objects.requireNonNull(specHash, "specHash");
+      Objects.requireNonNull(revision, "revision");
+      Objects.requireNonNull(startedAt, "startedAt");
+      Objects.requireNonNull(notBefore, "notBefore");
+      Objects.requireNonNull(abandonedAt, "abandonedAt");
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    /** A blue-green update that begins now. */
+    public static BlueGreenState begin(String specHash, String revision, Instant now) {
+      return new BlueGreenState(specHash, revision, now, 0, now, Optional.empty(), "");
+    }
+
+    public boolean abandoned() {
+      return abandonedAt.isPresent();
+    }
+
+    /** One more exit of the new container; it may start again at {@code notBefore}. */
+    public BlueGreenState failed(Instant next) {
+      return new BlueGreenState(
+          specHash, revision, startedAt, failures + 1, next, abandonedAt, reason);
+    }
+
+    /** Given up at {@code at}, for {@code why}. */
+    public BlueGreenState abandon(Instant at, String why) {
+      return new BlueGreenState(
+          specHash, revision, startedAt, failures, notBefore, Optional.of(at), why);
     }
   }
 

@@ -8,6 +8,7 @@ import dev.flotilla.protocol.SigningKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,20 @@ class AgentConfigTest {
     assertEquals(100_000, c.outboxLimits().maxEvents());
     assertEquals(64L << 20, c.outboxLimits().maxBytes());
     assertEquals(256 * 1024, c.decodeLimits().maxPayloadBytes());
+    assertEquals(ZoneId.systemDefault(), c.timeZone());
+  }
+
+  @Test
+  void theNodesTimeZoneIsAnIanaIdAndReachesTheCoresSettings() {
+    Properties p = minimal();
+    p.setProperty("node.time-zone", "Europe/Berlin");
+    AgentConfig c = AgentConfig.from(p, Map.of(), "agent.properties");
+    assertEquals(ZoneId.of("Europe/Berlin"), c.timeZone());
+    assertEquals(ZoneId.of("Europe/Berlin"), c.agentSettings("1", "boot").timeZone());
+    assertEquals(
+        ZoneId.of("Asia/Tokyo"),
+        AgentConfig.from(p, Map.of("FLOTILLA_NODE_TIME_ZONE", "Asia/Tokyo"), "agent.properties")
+            .timeZone());
   }
 
   @Test
@@ -81,6 +96,7 @@ class AgentConfigTest {
           {"reconcile.interval", "0s"},
           {"outbox.max-bytes", "lots"},
           {"link.max-inflight", "0"},
+          {"node.time-zone", "Mars/Olympus_Mons"},
         }) {
       Properties p = minimal();
       p.setProperty(bad[0], bad[1]);

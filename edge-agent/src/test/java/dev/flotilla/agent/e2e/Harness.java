@@ -99,6 +99,11 @@ final class Harness implements AutoCloseable {
     return Agent.start(config(overrides), Clock.systemUTC(), hook);
   }
 
+  /** An agent whose core reads {@code clock}, e.g. one a test moves forward. */
+  Agent startAgent(Map<String, String> overrides, Clock clock) {
+    return Agent.start(config(overrides), clock, StepHook.NONE);
+  }
+
   /** Writes the configuration to a file and starts the agent as its own JVM process. */
   Process startAgentProcess(Map<String, String> overrides) {
     try {

@@ -4,17 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flotilla.protocol.MaintenanceWindows;
+import dev.flotilla.protocol.v1.DayOfWeek;
 import dev.flotilla.protocol.v1.DesiredState;
 import dev.flotilla.protocol.v1.ExecCheck;
 import dev.flotilla.protocol.v1.HealthProbe;
 import dev.flotilla.protocol.v1.HttpCheck;
+import dev.flotilla.protocol.v1.MaintenanceWindow;
 import dev.flotilla.protocol.v1.PortMapping;
 import dev.flotilla.protocol.v1.RestartPolicy;
+import dev.flotilla.protocol.v1.UpdatePolicy;
 import dev.flotilla.protocol.v1.Workload;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ModelTest {
@@ -89,6 +96,63 @@ class ModelTest {
                     2)),
             new RestartSpec(RestartSpec.Mode.NEVER, Duration.ofSeconds(2), Duration.ofSeconds(9)));
     assertEquals(SpecHash.of(b), SpecHash.of(other));
+  }
+
+  @Test
+  void theSpecHashIgnoresTheUpdatePolicyAndTheWindowsSoChangingThemReplacesNothing() {
+    WorkloadSpec b = base();
+    WorkloadSpec blueGreenInAWindow =
+        b.withUpdate(
+            new UpdateSpec(
+                UpdateSpec.Mode.BLUE_GREEN,
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(10),
+                new MaintenanceWindows(
+                    List.of(
+                        new MaintenanceWindows.Window(
+                            LocalTime.of(2, 0),
+                            LocalTime.of(4, 0),
+                            Optional.of(ZoneId.of("Europe/Berlin")),
+                            Set.of(java.time.DayOfWeek.SUNDAY))))));
+    assertEquals(SpecHash.of(b), SpecHash.of(blueGreenInAWindow));
+  }
+
+  @Test
+  void theMapperCarriesTheUpdatePolicyWithItsDefaults() {
+    DesiredState state =
+        DesiredState.newBuilder()
+            .setNodeId("gw-1")
+            .setGeneration(5)
+            .addWorkloads(
+                Workload.newBuilder()
+                    .setName("bg")
+                    .setImage("localhost/bg:2")
+                    .setUpdate(
+                        UpdatePolicy.newBuilder()
+                            .setMode(UpdatePolicy.Mode.BLUE_GREEN)
+                            .setSwitchAfterSeconds(20)
+                            .addWindows(
+                                MaintenanceWindow.newBuilder()
+                                    .setStart("22:00")
+                                    .setEnd("02:00")
+                                    .addDays(DayOfWeek.SATURDAY))))
+            .addWorkloads(Workload.newBuilder().setName("plain").setImage("localhost/plain:1"))
+            .build();
+    NodeDesired d = DesiredStateMapper.toDomain(state);
+    UpdateSpec bg = d.workload("bg").orElseThrow().update();
+    assertEquals(UpdateSpec.Mode.BLUE_GREEN, bg.mode());
+    assertEquals(Duration.ofSeconds(20), bg.switchAfter());
+    assertEquals(Duration.ofMinutes(5), bg.giveUpAfter(), "0 reads as the 5 minute default");
+    assertEquals(
+        new MaintenanceWindows(
+            List.of(
+                new MaintenanceWindows.Window(
+                    LocalTime.of(22, 0),
+                    LocalTime.of(2, 0),
+                    Optional.empty(),
+                    Set.of(java.time.DayOfWeek.SATURDAY)))),
+        bg.windows());
+    assertEquals(UpdateSpec.DEFAULT, d.workload("plain").orElseThrow().update());
   }
 
   @Test

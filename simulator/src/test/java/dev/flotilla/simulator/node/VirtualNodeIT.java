@@ -19,6 +19,7 @@ import dev.flotilla.protocol.v1.HealthProbe;
 import dev.flotilla.protocol.v1.NodeStatus;
 import dev.flotilla.protocol.v1.Presence;
 import dev.flotilla.protocol.v1.RestartPolicy;
+import dev.flotilla.protocol.v1.UpdatePolicy;
 import dev.flotilla.protocol.v1.Workload;
 import dev.flotilla.protocol.v1.WorkloadStatus;
 import dev.flotilla.simulator.runtime.ImageBehaviour;
@@ -218,7 +219,83 @@ class VirtualNodeIT {
     }
   }
 
+  @Test
+  void aBlueGreenUpdateRunsBothRevisionsAtOnceThenSwitchesOrFallsBack() {
+    NodeId node = new NodeId("sim-blue-green-1");
+    String slowToReady = "registry.local/sensor-reader:1.5.0";
+    String neverHealthy = "registry.local/sensor-reader:1.6.0";
+    SimulatedContainerRuntime runtime =
+        runtime(
+            Map.of(
+                slowToReady, ImageBehaviour.HEALTHY.withStartDelay(Duration.ofSeconds(2)),
+                neverHealthy, ImageBehaviour.HEALTHY.withProbeHealthy(false)));
+    UpdatePolicy blueGreen =
+        UpdatePolicy.newBuilder()
+            .setMode(UpdatePolicy.Mode.BLUE_GREEN)
+            .setSwitchAfterSeconds(1)
+            .setGiveUpAfterSeconds(30)
+            .build();
+    publishDesired(node, 1, workload("web", IMAGE).toBuilder().setUpdate(blueGreen).build());
+    try (VirtualNode virtual =
+        new VirtualNode(settings(node), runtime, Clock.systemUTC(), threads)) {
+      virtual.start();
+      await("r1 applied").atMost(CONVERGE).until(() -> virtual.core().appliedGeneration() == 1);
+
+      publishDesired(
+          node,
+          2,
+          workload("web", slowToReady).toBuilder().setRevision("r2").setUpdate(blueGreen).build());
+      await("both revisions running at once")
+          .atMost(CONVERGE)
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> runningImages(runtime, "web").equals(Set.of(IMAGE, slowToReady)));
+      await("the switch to r2")
+          .atMost(CONVERGE)
+          .until(
+              () ->
+                  virtual.core().appliedGeneration() == 2
+                      && runningImages(runtime, "web").equals(Set.of(slowToReady)));
+
+      publishDesired(
+          node,
+          3,
+          workload("web", neverHealthy).toBuilder()
+              .setRevision("r3")
+              .setUpdate(blueGreen.toBuilder().setGiveUpAfterSeconds(2))
+              .build());
+      WorkloadStatus failed =
+          await("the fall-back to r2")
+              .atMost(CONVERGE)
+              .until(
+                  () -> lastFullStatus(node),
+                  st ->
+                      st.isPresent()
+                          && st.get().getWorkloads(0).getState() == WorkloadStatus.State.FAILED)
+              .orElseThrow()
+              .getWorkloads(0);
+      assertEquals("r3", failed.getRevision());
+      assertEquals(
+          "blue-green: revision r3 never became healthy within 2s; kept revision r2 running",
+          failed.getMessage());
+      await("r3's container removed, r2's kept")
+          .atMost(CONVERGE)
+          .until(() -> runningImages(runtime, "web").equals(Set.of(slowToReady)));
+      assertEquals(3, runtime.counters().created());
+      assertEquals(2, runtime.counters().removed());
+    } finally {
+      runtime.close();
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
+
+  private static Set<String> runningImages(SimulatedContainerRuntime runtime, String name) {
+    return runtime.listByLabel(Labels.WORKLOAD).stream()
+        .filter(c -> c.workload().equals(Optional.of(name)))
+        .filter(c -> c.state() == ContainerInfo.State.RUNNING)
+        .map(ContainerInfo::image)
+        .collect(java.util.stream.Collectors.toSet());
+  }
 
   private SimulatedContainerRuntime runtime(Map<String, ImageBehaviour> behaviours) {
     return new SimulatedContainerRuntime(

@@ -60,7 +60,8 @@ final class SchemaMigrations {
   }
 
   private static final SchemaMigrations STANDARD =
-      new SchemaMigrations(List.of(Step.fromResource(1, "agent_state")));
+      new SchemaMigrations(
+          List.of(Step.fromResource(1, "agent_state"), Step.fromResource(2, "blue_green")));
 
   private final List<Step> steps;
 

@@ -298,6 +298,90 @@ public final class SqliteAgentStore implements AgentStore {
   }
 
   @Override
+  public Map<String, BlueGreenState> blueGreenStates() {
+    return read(
+        "blueGreenStates",
+        c -> {
+          Map<String, BlueGreenState> states = new HashMap<>();
+          try (Statement s = c.createStatement();
+              ResultSet rs =
+                  s.executeQuery(
+                      "SELECT workload, spec_hash, revision, started_at_ms, failures,"
+                          + " not_before_ms, abandoned_at_ms, reason FROM blue_green")) {
+            while (rs.next()) {
+              long abandoned = rs.getLong(7);
+              Optional<Instant> abandonedAt =
+                  rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(abandoned));
+              states.put(
+                  rs.getString(1),
+                  new BlueGreenState(
+                      rs.getString(2),
+                      rs.getString(3),
+                      Instant.ofEpochMilli(rs.getLong(4)),
+                      rs.getInt(5),
+                      Instant.ofEpochMilli(rs.getLong(6)),
+                      abandonedAt,
+                      rs.getString(8)));
+            }
+          }
+          return Map.copyOf(states);
+        });
+  }
+
+  /**
+   * Stores the blue-green state of {@code workload}, replacing any. Instants are kept to the
+   * millisecond: {@code startedAt} and {@code abandonedAt} rounded down (the give-up clock never
+   * runs late), {@code notBefore} rounded up (never restarted early).
+   */
+  @Override
+  public void saveBlueGreenState(String workload, BlueGreenState state) {
+    Objects.requireNonNull(workload, "workload");
+    Objects.requireNonNull(state, "state");
+    write(
+        "saveBlueGreenState",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO blue_green (workload, spec_hash, revision, started_at_ms, failures,"
+                      + " not_before_ms, abandoned_at_ms, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                      + " ON CONFLICT (workload) DO UPDATE SET spec_hash = excluded.spec_hash,"
+                      + " revision = excluded.revision, started_at_ms = excluded.started_at_ms,"
+                      + " failures = excluded.failures, not_before_ms = excluded.not_before_ms,"
+                      + " abandoned_at_ms = excluded.abandoned_at_ms, reason = excluded.reason")) {
+            ps.setString(1, workload);
+            ps.setString(2, state.specHash());
+            ps.setString(3, state.revision());
+            ps.setLong(4, state.startedAt().toEpochMilli());
+            ps.setInt(5, state.failures());
+            ps.setLong(6, epochMillisRoundedUp(state.notBefore()));
+            if (state.abandonedAt().isPresent()) {
+              ps.setLong(7, state.abandonedAt().get().toEpochMilli());
+            } else {
+              ps.setNull(7, java.sql.Types.INTEGER);
+            }
+            ps.setString(8, state.reason());
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void clearBlueGreenState(String workload) {
+    Objects.requireNonNull(workload, "workload");
+    write(
+        "clearBlueGreenState",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM blue_green WHERE workload = ?")) {
+            ps.setString(1, workload);
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
   public long appendEvent(AgentEvent event) {
     Objects.requireNonNull(event, "event");
     byte[] attributes = AttributeCodec.encode(event.attributes());

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flotilla.agent.store.AgentStore.BlueGreenState;
 import dev.flotilla.agent.store.AgentStore.OutboxLimits;
+import dev.flotilla.agent.store.AgentStore.RestartState;
 import dev.flotilla.agent.store.AgentStore.StoredDesired;
 import dev.flotilla.agent.store.sqlite.SchemaMigrations.Step;
 import java.nio.file.Files;
@@ -61,6 +63,23 @@ class SchemaMigrationsIT {
               c,
               "SELECT version || '|' || name || '|' || applied_at_ms FROM schema_version"
                   + " WHERE version = 1"));
+    }
+  }
+
+  @Test
+  void aVersionOneStoreGainsTheBlueGreenTableAndKeepsItsData() {
+    try (SqliteAgentStore store =
+        open(new SchemaMigrations(List.of(SchemaMigrations.standard().steps().get(0))))) {
+      store.saveDesired(new StoredDesired(8, new byte[] {8}));
+      store.saveRestartState("a", new RestartState(2, CLOCK.instant()));
+    }
+    try (SqliteAgentStore store = open(SchemaMigrations.standard())) {
+      assertEquals(8, store.desired().orElseThrow().generation());
+      assertEquals(2, store.restartStates().get("a").failures());
+      assertEquals(java.util.Map.of(), store.blueGreenStates());
+      store.saveBlueGreenState(
+          "a", BlueGreenState.begin("0123456789abcdef", "r2", CLOCK.instant()));
+      assertEquals(1, store.blueGreenStates().size());
     }
   }
 

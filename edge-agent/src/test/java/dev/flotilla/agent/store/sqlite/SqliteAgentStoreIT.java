@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flotilla.agent.model.AgentEvent;
 import dev.flotilla.agent.model.AgentEvent.Severity;
+import dev.flotilla.agent.store.AgentStore.BlueGreenState;
 import dev.flotilla.agent.store.AgentStore.OutboxEvent;
 import dev.flotilla.agent.store.AgentStore.OutboxLimits;
 import dev.flotilla.agent.store.AgentStore.OutboxSize;
@@ -26,6 +27,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -151,6 +153,29 @@ class SqliteAgentStoreIT {
       store.clearRestartState("a");
       store.clearRestartState("never-had-one");
       assertEquals(Map.of("b", new RestartState(4, t.plusSeconds(60))), store.restartStates());
+    }
+  }
+
+  @Test
+  void blueGreenStatesSurviveReopeningAreReplacedAndCleared() {
+    Instant t = Instant.parse("2025-06-01T12:00:30Z");
+    BlueGreenState inProgress =
+        BlueGreenState.begin("0123456789abcdef", "rev-5", t).failed(t.plusSeconds(2));
+    BlueGreenState given =
+        BlueGreenState.begin("fedcba9876543210", "rev-9", t)
+            .abandon(t.plusSeconds(300), "blue-green: revision rev-9 never became healthy");
+    try (SqliteAgentStore store = open()) {
+      assertEquals(Map.of(), store.blueGreenStates());
+      store.saveBlueGreenState("a", BlueGreenState.begin("0123456789abcdef", "rev-5", t));
+      store.saveBlueGreenState("a", inProgress);
+      store.saveBlueGreenState("b", given);
+    }
+    try (SqliteAgentStore store = open()) {
+      assertEquals(Map.of("a", inProgress, "b", given), store.blueGreenStates());
+      assertEquals(Optional.of(t.plusSeconds(300)), store.blueGreenStates().get("b").abandonedAt());
+      store.clearBlueGreenState("a");
+      store.clearBlueGreenState("never-had-one");
+      assertEquals(Map.of("b", given), store.blueGreenStates());
     }
   }
 
