@@ -41,10 +41,12 @@ import java.util.Set;
  *
  * <ul>
  *   <li><b>Windows.</b> When the workload has maintenance windows and none is open at {@code now}
- *       (windows without a zone are in the node's {@code zone}), the update is held: the old
- *       container stays and is tended as usual (restarted by its policy), the workload is {@link
- *       Update.Waiting}, and {@link Plan#wakeAt()} is the next opening. Windows gate updates only:
- *       a workload without any container is created at once, and removals are never held.
+ *       (windows without a zone are in the node's {@code zone}) and the old container is working
+ *       (running, not failing its probe, not restarting after failures), the update is held: the
+ *       old container stays and is tended as usual, the workload is {@link Update.Waiting}, and
+ *       {@link Plan#wakeAt()} is the next opening. Windows protect a working service: the update of
+ *       a workload that is down is applied at once (it may be the fix, or a rollback), a workload
+ *       without any container is created at once, and removals are never held.
  *   <li><b>Replace</b> (the default): remove the old container, create the new one.
  *   <li><b>Blue-green.</b> When an old container runs, the new one is created beside it ({@link
  *       Action.CreateBeside}; without a running old container this is a plain replace). While both
@@ -324,7 +326,7 @@ public final class Planner {
       }
 
       if (matching.isEmpty()) {
-        if (!spec.update().windows().isOpen(now, zone)) {
+        if (!spec.update().windows().isOpen(now, zone) && working(spec, old)) {
           Instant next = spec.update().windows().nextOpening(now, zone).orElseThrow();
           removeDuplicates(spec, older);
           tend(old, spec);
@@ -579,6 +581,17 @@ public final class Planner {
     private Optional<ProbeVerdict> verdict(ContainerInfo c) {
       return Optional.ofNullable(observed.health().get(c.id()))
           .filter(v -> c.startedAt().map(s -> !v.since().isBefore(s)).orElse(true));
+    }
+
+    /**
+     * Whether the running revision is worth protecting with the windows: running, not failing its
+     * probe, and not restarting after failures. An update of a workload that is down (a crash loop,
+     * or the revision a rollout rolls back from) is not held: it may be the fix.
+     */
+    private boolean working(WorkloadSpec spec, ContainerInfo old) {
+      return old.state() == ContainerInfo.State.RUNNING
+          && verdict(old).map(v -> v.health() != ProbeTracker.Health.UNHEALTHY).orElse(true)
+          && backoff(spec).map(b -> b.failures() == 0).orElse(true);
     }
 
     private Optional<RestartState> backoff(WorkloadSpec spec) {

@@ -175,13 +175,47 @@ class PlannerUpdateTest {
   }
 
   @Test
-  void anOldContainerHeldForAWindowIsStillRestartedByItsPolicy() {
+  void anUpdateOfAWorkloadThatIsDownIsNotHeld() {
+    // Windows protect a working service from interruption; one that has exited (a crash loop, or
+    // the revision a rollout rolls back from) has nothing to protect, and the update may be its
+    // fix.
     WorkloadSpec v2 = v2(replaceIn(SATURDAY_NIGHTS));
     ContainerInfo exited =
         container("old", v1(), ContainerInfo.State.EXITED, 1, NOW.minusSeconds(60));
     Plan plan = plan(v2, List.of(exited));
-    assertEquals(List.of(new Action.Start(exited, v2, true, "exited with code 1")), plan.actions());
-    assertInstanceOf(Update.Waiting.class, plan.updates().get("app"));
+    assertEquals(
+        List.of(
+            new Action.Remove(exited, "app", "replaced: the workload's spec changed"),
+            new Action.CreateAndStart(v2, SpecHash.of(v2))),
+        plan.actions());
+    assertEquals(Map.of(), plan.updates());
+  }
+
+  @Test
+  void anUpdateOfAWorkloadFailingItsProbeOrRestartingIsNotHeld() {
+    WorkloadSpec v2 = v2(replaceIn(SATURDAY_NIGHTS));
+    ContainerInfo old = running("old", v1(), NOW.minusSeconds(600));
+    Plan unhealthy =
+        plan(
+            v2,
+            List.of(old),
+            Map.of("old", new ProbeVerdict(ProbeTracker.Health.UNHEALTHY, NOW.minusSeconds(30))),
+            Map.of(),
+            NOW,
+            UTC);
+    assertEquals(Map.of(), unhealthy.updates(), "an unhealthy old revision is replaced at once");
+    Plan restarting =
+        Planner.plan(
+            Optional.of(new NodeDesired(9, List.of(v2))),
+            new Observed(
+                List.of(old),
+                Map.of("app", new RestartState(2, NOW.minusSeconds(5))),
+                Map.of(),
+                Map.of()),
+            NOW,
+            UTC);
+    assertEquals(
+        Map.of(), restarting.updates(), "a crash-looping old revision is replaced at once");
   }
 
   @Test
