@@ -849,11 +849,25 @@ final class ManifestDecoder {
   /**
    * {@code onNode: BlueGreen} starts the new revision beside the running one, so a published host
    * port would be bound twice and the new container could not start. Every port of a template
-   * publishes one ({@code hostPort} defaults to {@code containerPort}), so any port is refused.
+   * publishes one ({@code hostPort} defaults to {@code containerPort}), so any port is refused; and
+   * an http or tcp health check, which the agent reaches through a published port, is refused too
+   * (the wire's {@code DesiredStateRules} refuses both the same way).
    */
   private static void checkSideBySide(
       String strategyPath, RolloutStrategy strategy, String templatePath, WorkloadTemplate t) {
-    if (strategy.onNode() != NodeUpdate.BLUE_GREEN || t.ports().isEmpty()) {
+    if (strategy.onNode() != NodeUpdate.BLUE_GREEN) {
+      return;
+    }
+    Probe probe = t.probe();
+    if (probe != null && probe.kind() != ProbeKind.EXEC) {
+      throw new InvalidInputException(
+          Values.child(strategyPath, "onNode"),
+          "cannot be BlueGreen with "
+              + (probe.kind() == ProbeKind.HTTP ? "an http" : "a tcp")
+              + " health check: the agent reaches it through a published host port, which a"
+              + " side-by-side revision cannot have; use an exec check, or Replace");
+    }
+    if (t.ports().isEmpty()) {
       return;
     }
     Port port = t.ports().getFirst();

@@ -575,6 +575,20 @@ class ManifestStrategyTest {
             "cannot be BlueGreen while the template publishes host ports: the old and the new"
                 + " revision run side by side on a node and would both bind 5353/udp"
                 + " (spec.template.ports[0]); use Replace, or publish no ports"),
+        new Refusal(
+            "blueGreen with an HTTP probe",
+            template("healthCheck: {http: {port: 8080}}") + "  strategy: {onNode: BlueGreen}\n",
+            S + ".onNode",
+            "cannot be BlueGreen with an http health check: the agent reaches it through a"
+                + " published host port, which a side-by-side revision cannot have; use an exec"
+                + " check, or Replace"),
+        new Refusal(
+            "blueGreen with a TCP probe",
+            template("healthCheck: {tcp: {port: 8080}}") + "  strategy: {onNode: BlueGreen}\n",
+            S + ".onNode",
+            "cannot be BlueGreen with a tcp health check: the agent reaches it through a"
+                + " published host port, which a side-by-side revision cannot have; use an exec"
+                + " check, or Replace"),
         // soak and progressDeadline
         inStrategy("soak: 25h", S + ".soak", "must be from 0ms to 24h, was '25h'"),
         inStrategy("soak: 30", S + ".soak", DURATION + ", was the number 30"),
