@@ -25,7 +25,6 @@ import dev.flotilla.controller.placement.FleetSnapshot;
 import dev.flotilla.controller.placement.Placement;
 import dev.flotilla.controller.placement.Scheduler;
 import dev.flotilla.controller.rollout.Counts;
-import dev.flotilla.controller.rollout.NodeCondition;
 import dev.flotilla.controller.rollout.NodeProgress;
 import dev.flotilla.controller.rollout.ReleasedNode;
 import dev.flotilla.controller.rollout.Rollout;
@@ -714,10 +713,8 @@ public final class FleetService {
         dispatcher.rollouts().progress(d, r, placement, store.allNodes(), released);
     Rollout rollout = new Rollout(r, d.strategy());
     Instant now = clock.instant();
-    int[] by = new int[NodeCondition.values().length];
     for (NodeProgress n : nodes) {
       RolloutEngine.Judgement j = RolloutEngine.judge(rollout, n, now);
-      by[j.condition().ordinal()]++;
       switch (j.condition()) {
         case FAILED -> {
           if (failed.size() < ROLLOUT_NODE_LIST) {
@@ -737,15 +734,7 @@ public final class FleetService {
         default -> {}
       }
     }
-    Counts counts =
-        new Counts(
-            nodes.size(),
-            by[NodeCondition.PENDING.ordinal()],
-            by[NodeCondition.UPDATING.ordinal()],
-            by[NodeCondition.WAITING.ordinal()],
-            by[NodeCondition.UPDATED.ordinal()],
-            by[NodeCondition.FAILED.ordinal()],
-            by[NodeCondition.UNREACHABLE.ordinal()]);
+    Counts counts = RolloutEngine.count(rollout, nodes, now);
     return new RolloutStatus(
         r, RolloutEngine.stepCount(d.strategy(), nodes), counts, failed, unreachable, waiting);
   }

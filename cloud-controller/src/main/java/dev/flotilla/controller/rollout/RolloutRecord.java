@@ -52,4 +52,26 @@ public record RolloutRecord(
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
   }
+
+  /** This rollout as storing {@code u} at {@code at} leaves it (the next version). */
+  public RolloutRecord after(RolloutUpdate u, Instant at) {
+    return new RolloutRecord(
+        id,
+        deployment,
+        fromRevision,
+        toRevision,
+        u.state(),
+        u.step(),
+        u.stepStartedAt(),
+        u.pausedUntil(),
+        u.pauseReason(),
+        u.acceptedFailures(),
+        u.overrideWindows(),
+        cause,
+        u.message(),
+        createdAt,
+        at,
+        u.finishedAt(),
+        version + 1);
+  }
 }

@@ -121,25 +121,7 @@ public final class RolloutBenchmark {
       nanos.add(System.nanoTime() - t0);
       RolloutUpdate u = d.update();
       if (u != null) {
-        r =
-            new RolloutRecord(
-                r.id(),
-                r.deployment(),
-                r.fromRevision(),
-                r.toRevision(),
-                u.state(),
-                u.step(),
-                u.stepStartedAt(),
-                u.pausedUntil(),
-                u.pauseReason(),
-                u.acceptedFailures(),
-                u.overrideWindows(),
-                r.cause(),
-                u.message(),
-                r.createdAt(),
-                now,
-                u.finishedAt(),
-                r.version() + 1);
+        r = r.after(u, now);
         for (NodeId n : u.release()) {
           int i = index.get(n);
           NodeProgress p = nodes.get(i);

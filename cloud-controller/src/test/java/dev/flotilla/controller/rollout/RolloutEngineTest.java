@@ -124,26 +124,7 @@ class RolloutEngineTest {
 
     /** What the store does with an update. */
     void apply(RolloutUpdate u) {
-      RolloutRecord r = record;
-      record =
-          new RolloutRecord(
-              r.id(),
-              r.deployment(),
-              r.fromRevision(),
-              r.toRevision(),
-              u.state(),
-              u.step(),
-              u.stepStartedAt(),
-              u.pausedUntil(),
-              u.pauseReason(),
-              u.acceptedFailures(),
-              u.overrideWindows(),
-              r.cause(),
-              u.message(),
-              r.createdAt(),
-              now,
-              u.finishedAt(),
-              r.version() + 1);
+      record = record.after(u, now);
       for (NodeId n : u.release()) {
         NodeProgress p = nodes.get(n);
         if (p.released() == null) {
