@@ -847,8 +847,16 @@ public final class FleetService {
       throw new InvalidInputException(
           "toRevision", "deployment " + name + " has no revision " + target);
     }
-    if (target == d.revision() && store.activeRollout(name).isEmpty()) {
-      throw new ConflictException("deployment " + name + " already runs revision " + target);
+    if (target == d.revision()) {
+      throw new ConflictException(
+          "deployment "
+              + name
+              + " already targets revision "
+              + target
+              + store
+                  .activeRollout(name)
+                  .map(r -> "; rollout " + r.id() + " is taking its nodes there")
+                  .orElse(""));
     }
     Optional<RolloutRecord> started = store.undo(name, target, clock.instant());
     LOG.info("deployment.undo name={} to_revision={}", name, target);

@@ -278,6 +278,9 @@ class ControllerApiIT {
     assertEquals(200, undone.status(), undone.toString());
     assertEquals(2, undone.json().get("revision").asInt());
     assertEquals("undo", undone.json().get("rollout").get("rollout").get("cause").asText());
+    Answer twice = c.post("/api/v1/deployments/rl/undo", JSON, "{\"toRevision\": 2}");
+    assertEquals(409, twice.status());
+    assertTrue(twice.body().contains("already targets revision 2; rollout"), twice.body());
     JsonNode history = c.get("/api/v1/deployments/rl/rollouts").json();
     assertEquals(2, history.size());
     assertEquals("undo", history.get(0).get("cause").asText());
