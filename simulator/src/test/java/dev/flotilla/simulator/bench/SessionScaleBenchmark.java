@@ -1,6 +1,9 @@
 package dev.flotilla.simulator.bench;
 
 import ch.qos.logback.classic.LoggerContext;
+import dev.flotilla.agent.Agent;
+import dev.flotilla.agent.link.FleetLink;
+import dev.flotilla.agent.link.paho.PahoFleetLink;
 import dev.flotilla.agent.model.ContainerInfo;
 import dev.flotilla.agent.model.Labels;
 import dev.flotilla.controller.Controller;
@@ -31,6 +34,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,6 +44,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -63,15 +68,20 @@ import org.slf4j.LoggerFactory;
  * Node stores live under {@code /dev/shm} when it exists, so that SQLite's fsyncs do not time the
  * disk.
  *
- * <p>Run with {@code ./flotilla bench-sessions [--limit=SECONDS] [N...]} (default 1000 2000 5000
- * 10000, limit 300 s per level for connecting and as much again for converging); JVM flags such as
- * {@code -Xmx} come from {@code JAVA_OPTS}. Prints its figures.
+ * <p>With {@code --links-only}, each node is only the {@link PahoFleetLink} a virtual node builds
+ * (same settings, started with a listener that does nothing): no store, no core, no deployment. It
+ * shows what the MQTT sessions cost without the node's SQLite store.
+ *
+ * <p>Run with {@code ./flotilla bench-sessions [--limit=SECONDS] [--links-only] [N...]} (default
+ * 1000 2000 5000 10000, limit 300 s per level for connecting and as much again for converging); JVM
+ * flags such as {@code -Xmx} come from {@code JAVA_OPTS}. Prints its figures.
  */
 public final class SessionScaleBenchmark {
   private static final List<Integer> DEFAULT_LEVELS = List.of(1_000, 2_000, 5_000, 10_000);
   private static final Duration DEFAULT_LIMIT = Duration.ofSeconds(300);
   private static final String LEVEL_FLAG = "--level";
   private static final String LIMIT_FLAG = "--limit=";
+  private static final String LINKS_ONLY_FLAG = "--links-only";
   private static final String WORKLOAD = "probe";
   private static final String MANIFEST =
       """
@@ -88,12 +98,15 @@ public final class SessionScaleBenchmark {
   public static void main(String[] args) throws Exception {
     Duration limit = DEFAULT_LIMIT;
     boolean oneLevel = false;
+    boolean linksOnly = false;
     List<Integer> levels = new ArrayList<>();
     for (String a : args) {
       if (a.startsWith(LIMIT_FLAG)) {
         limit = Duration.ofSeconds(Long.parseLong(a.substring(LIMIT_FLAG.length())));
       } else if (a.equals(LEVEL_FLAG)) {
         oneLevel = true;
+      } else if (a.equals(LINKS_ONLY_FLAG)) {
+        linksOnly = true;
       } else {
         levels.add(Integer.parseInt(a));
       }
@@ -104,7 +117,7 @@ public final class SessionScaleBenchmark {
     if (oneLevel) {
       boolean ok;
       try {
-        ok = new LevelRun(levels.get(0), limit).run();
+        ok = new LevelRun(levels.get(0), limit, linksOnly).run();
       } catch (Throwable t) {
         System.out.println("  FAILED: " + t);
         ok = false;
@@ -116,7 +129,7 @@ public final class SessionScaleBenchmark {
     }
     printMachine();
     for (int n : levels) {
-      int rc = fork(n, limit);
+      int rc = fork(n, limit, linksOnly);
       if (rc != 0) {
         System.out.printf("level %d did not pass (exit %d): stopping here%n", n, rc);
         break;
@@ -125,7 +138,8 @@ public final class SessionScaleBenchmark {
   }
 
   /** Runs one level in a fresh JVM with this JVM's flags; returns its exit status. */
-  private static int fork(int n, Duration limit) throws IOException, InterruptedException {
+  private static int fork(int n, Duration limit, boolean linksOnly)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(
         ProcessHandle.current()
@@ -138,6 +152,9 @@ public final class SessionScaleBenchmark {
     command.add(SessionScaleBenchmark.class.getName());
     command.add(LEVEL_FLAG);
     command.add(LIMIT_FLAG + limit.toSeconds());
+    if (linksOnly) {
+      command.add(LINKS_ONLY_FLAG);
+    }
     command.add(Integer.toString(n));
     Process p = new ProcessBuilder(command).inheritIO().start();
     // Connecting and converging have a limit each; closing gets a few minutes more.
@@ -197,13 +214,15 @@ public final class SessionScaleBenchmark {
   private static final class LevelRun {
     private final int n;
     private final Duration limit;
+    private final boolean linksOnly;
     private final WarningCounter warnings = new WarningCounter();
     private final AtomicInteger uncaught = new AtomicInteger();
     private final ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
 
-    LevelRun(int n, Duration limit) {
+    LevelRun(int n, Duration limit, boolean linksOnly) {
       this.n = n;
       this.limit = limit;
+      this.linksOnly = linksOnly;
     }
 
     boolean run() throws IOException {
@@ -214,7 +233,11 @@ public final class SessionScaleBenchmark {
               System.out.println("  uncaught in " + t.getName() + ": " + e);
             }
           });
-      System.out.printf("%nlevel %d (fresh JVM, max heap %d MiB)%n", n, maxHeapMiB());
+      System.out.printf(
+          "%nlevel %d%s (fresh JVM, max heap %d MiB)%n",
+          n,
+          linksOnly ? ", links only: Paho links without store or core, no deployment" : "",
+          maxHeapMiB());
       Path base = Path.of("/dev/shm");
       Path dir =
           Files.isDirectory(base)
@@ -229,7 +252,7 @@ public final class SessionScaleBenchmark {
       ExecutorService pulls = Executors.newFixedThreadPool(2, named("sim-pulls"));
       ExecutorService probes = Executors.newFixedThreadPool(2, named("sim-probes"));
       VirtualNode.Threads threads = new VirtualNode.Threads(scheduler, pool, pulls, probes);
-      List<VirtualNode> nodes = new ArrayList<>(n);
+      List<Session> nodes = new ArrayList<>(n);
       List<SimulatedContainerRuntime> runtimes = new ArrayList<>(n);
       Controller controller = null;
       String failure = null;
@@ -257,27 +280,28 @@ public final class SessionScaleBenchmark {
         for (int i = 0; i < n && failure == null; i++) {
           try {
             FleetService.Enrollment e = enrolled.get(i);
+            VirtualNode.Settings settings =
+                VirtualNode.Settings.defaults(
+                    e.nodeId(),
+                    e.brokerUrl(),
+                    e.password(),
+                    e.controllerPublicKey(),
+                    dir.resolve(e.nodeId()));
+            if (linksOnly) {
+              nodes.add(Session.link(settings, scheduler, i));
+              continue;
+            }
             SimulatedContainerRuntime runtime =
                 new SimulatedContainerRuntime(
                     clock(), scheduler, new Random(i), ImageBehaviour.HEALTHY, Map.of(), Set.of());
             runtimes.add(runtime);
-            VirtualNode node =
-                new VirtualNode(
-                    VirtualNode.Settings.defaults(
-                        e.nodeId(),
-                        e.brokerUrl(),
-                        e.password(),
-                        e.controllerPublicKey(),
-                        dir.resolve(e.nodeId())),
-                    runtime,
-                    clock(),
-                    threads);
-            nodes.add(node);
+            VirtualNode node = new VirtualNode(settings, runtime, clock(), threads);
+            nodes.add(Session.of(node));
             node.start();
           } catch (Throwable x) {
             failure = "making or starting node " + i + " of " + n + " failed: " + x;
           }
-          if (failure == null && pastLimit(startedAt)) {
+          if (failure == null && i + 1 < n && pastLimit(startedAt)) {
             failure =
                 "only " + (i + 1) + " of " + n + " nodes made within " + limit.toSeconds() + " s";
           }
@@ -291,10 +315,18 @@ public final class SessionScaleBenchmark {
         long ready = 0;
         while (failure == null) {
           connected = 0;
-          for (VirtualNode node : nodes) {
-            connected += node.connected() ? 1 : 0;
+          for (Session node : nodes) {
+            connected += node.connected().getAsBoolean() ? 1 : 0;
           }
-          ready = fleet.summary().getOrDefault(NodeState.READY, 0L);
+          Map<NodeState, Long> summary = fleet.summary();
+          // A bare link publishes its presence but no status: the controller's READY needs a
+          // status report, so for links only "seen" is every node out of PENDING and reachable.
+          ready =
+              linksOnly
+                  ? n
+                      - summary.getOrDefault(NodeState.PENDING, 0L)
+                      - summary.getOrDefault(NodeState.UNREACHABLE, 0L)
+                  : summary.getOrDefault(NodeState.READY, 0L);
           long now = System.nanoTime();
           if (linksUp < 0 && connected == n) {
             linksUp = now - startedAt;
@@ -315,7 +347,7 @@ public final class SessionScaleBenchmark {
                     + n
                     + " links connected and the controller sees "
                     + ready
-                    + " READY";
+                    + (linksOnly ? " reachable" : " READY");
             break;
           }
           pause(Duration.ofMillis(200));
@@ -324,15 +356,19 @@ public final class SessionScaleBenchmark {
         if (failure == null) {
           System.out.printf(
               "  every link connected (SUBACK) %.1f s after the first node started; controller"
-                  + " sees all %d READY after %.1f s; CPU %.1f s%n",
-              seconds(linksUp), n, seconds(allReady), seconds(connectCpu));
+                  + " sees all %d %s after %.1f s; CPU %.1f s%n",
+              seconds(linksUp),
+              n,
+              linksOnly ? "reachable" : "READY",
+              seconds(allReady),
+              seconds(connectCpu));
         }
         samples.add(Sample.take(failure == null ? "all connected" : "at failure"));
         int peakAfterConnect = threadBean.getPeakThreadCount();
 
         // ---- one every-node deployment: wait until every runtime runs it and the controller
         // sees every node READY at its new generation
-        if (failure == null) {
+        if (failure == null && !linksOnly) {
           Map<String, Long> before = new HashMap<>();
           for (Node node : fleet.store().allNodes()) {
             before.put(node.id().value(), node.desiredGeneration());
@@ -398,14 +434,14 @@ public final class SessionScaleBenchmark {
           samples.add(Sample.take(failure == null ? "all converged" : "at failure"));
         }
 
-        printSamples(samples, n);
+        printSamples(samples, nodes.size());
         System.out.printf(
             "  peak live threads: %d up to all connected, %d overall%n",
             peakAfterConnect, threadBean.getPeakThreadCount());
         printThreadGroups();
       } catch (Throwable t) {
-        failure = "the level stopped: " + t;
-        printSamples(samples, n);
+        failure = (failure == null ? "" : failure + "; then ") + "the level stopped: " + t;
+        printSamples(samples, nodes.size());
         printThreadGroups();
       } finally {
         warnings.print();
@@ -456,6 +492,7 @@ public final class SessionScaleBenchmark {
       System.out.println(line);
     }
 
+    /** Per node figures divide by {@code n}, the sessions made; "n/a" where a read failed. */
     private static void printSamples(List<Sample> samples, int n) {
       System.out.println(
           "  | when | live threads | heap used after GC | RSS | open fds | memory maps | process"
@@ -463,11 +500,17 @@ public final class SessionScaleBenchmark {
       System.out.println("  |---|---|---|---|---|---|---|");
       for (Sample s : samples) {
         System.out.printf(
-            "  | %s | %d | %.1f MiB | %.1f MiB | %d | %d | %.1f s |%n",
-            s.what, s.threads, mib(s.heap), mib(s.rss), s.fds, s.maps, seconds(s.cpu));
+            "  | %s | %d | %.1f MiB | %s | %s | %s | %.1f s |%n",
+            s.what,
+            s.threads,
+            mib(s.heap),
+            s.rss < 0 ? "n/a" : String.format("%.1f MiB", mib(s.rss)),
+            s.fds < 0 ? "n/a" : Long.toString(s.fds),
+            s.maps < 0 ? "n/a" : Long.toString(s.maps),
+            seconds(s.cpu));
       }
       Sample baseline = samples.size() > 1 ? samples.get(1) : null;
-      if (baseline == null || samples.size() < 3) {
+      if (baseline == null || samples.size() < 3 || n == 0) {
         return;
       }
       for (Sample s : samples.subList(2, samples.size())) {
@@ -489,6 +532,37 @@ public final class SessionScaleBenchmark {
     }
   }
 
+  /** One node's MQTT session as the benchmark sees it: a whole virtual node or a bare link. */
+  private record Session(BooleanSupplier connected, Runnable close) {
+    static Session of(VirtualNode node) {
+      return new Session(node::connected, node::close);
+    }
+
+    /** The same Paho link a virtual node builds, started with a listener that does nothing. */
+    static Session link(VirtualNode.Settings settings, ScheduledExecutorService scheduler, int i) {
+      PahoFleetLink link =
+          new PahoFleetLink(
+              settings
+                  .toAgentConfig()
+                  .linkSettings(Agent.VERSION, UUID.randomUUID().toString(), () -> 0),
+              scheduler,
+              clock(),
+              new Random(i));
+      link.start(
+          new FleetLink.Listener() {
+            @Override
+            public void onDesired(byte[] payload) {}
+
+            @Override
+            public void onConnected() {}
+
+            @Override
+            public void onConnectionLost(String cause) {}
+          });
+      return new Session(link::connected, link::close);
+    }
+  }
+
   /** Paho names its threads "MQTT Rec: <client id>" and the like; others lose their numbers. */
   static String group(String threadName) {
     if (threadName.startsWith("MQTT ")) {
@@ -507,12 +581,18 @@ public final class SessionScaleBenchmark {
       var os =
           (com.sun.management.UnixOperatingSystemMXBean)
               ManagementFactory.getOperatingSystemMXBean();
+      long fds;
+      try {
+        fds = os.getOpenFileDescriptorCount();
+      } catch (InternalError e) { // it opens /proc/self/fd, which fails when no fd is left
+        fds = -1;
+      }
       return new Sample(
           what,
           ManagementFactory.getThreadMXBean().getThreadCount(),
           ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
           rssBytes(),
-          os.getOpenFileDescriptorCount(),
+          fds,
           lines("/proc/self/maps"),
           os.getProcessCpuTime());
     }
@@ -596,14 +676,14 @@ public final class SessionScaleBenchmark {
    * runtimes, the controller and the shared executors; gives up waiting after two minutes.
    */
   private static void close(
-      List<VirtualNode> nodes,
+      List<Session> nodes,
       List<SimulatedContainerRuntime> runtimes,
       Controller controller,
       List<ExecutorService> executors) {
     long t = System.nanoTime();
     ExecutorService closers = Executors.newFixedThreadPool(32, named("bench-close"));
-    for (VirtualNode node : nodes) {
-      closers.execute(node::close);
+    for (Session node : nodes) {
+      closers.execute(node.close());
     }
     closers.shutdown();
     boolean closed;
