@@ -15,7 +15,6 @@ import dev.flotilla.controller.model.FleetEvent;
 import dev.flotilla.controller.model.InvalidInputException;
 import dev.flotilla.controller.model.Node;
 import dev.flotilla.controller.model.NodeState;
-import dev.flotilla.controller.model.RolloutStrategy;
 import dev.flotilla.controller.model.Taint;
 import dev.flotilla.controller.model.WorkloadObservation;
 import dev.flotilla.controller.model.WorkloadTemplate;
@@ -25,6 +24,7 @@ import dev.flotilla.controller.placement.FleetSnapshot;
 import dev.flotilla.controller.placement.Placement;
 import dev.flotilla.controller.placement.Scheduler;
 import dev.flotilla.controller.rollout.Counts;
+import dev.flotilla.controller.rollout.NodeCondition;
 import dev.flotilla.controller.rollout.NodeProgress;
 import dev.flotilla.controller.rollout.ReleasedNode;
 import dev.flotilla.controller.rollout.Rollout;
@@ -705,16 +705,18 @@ public final class FleetService {
           failed.add(new NodeNote(e.getKey().value(), e.getValue().failure()));
         }
       }
-      int steps =
-          d.strategy().type() == RolloutStrategy.Type.CANARY ? d.strategy().steps().size() : 1;
-      return new RolloutStatus(r, steps, null, failed, unreachable, waiting);
+      // A finished rollout's nodes are no longer judged; its waves are not counted either.
+      return new RolloutStatus(
+          r, RolloutEngine.stepCount(d.strategy(), List.of()), null, failed, unreachable, waiting);
     }
     List<NodeProgress> nodes =
         dispatcher.rollouts().progress(d, r, placement, store.allNodes(), released);
     Rollout rollout = new Rollout(r, d.strategy());
     Instant now = clock.instant();
+    List<NodeCondition> conditions = new ArrayList<>(nodes.size());
     for (NodeProgress n : nodes) {
       RolloutEngine.Judgement j = RolloutEngine.judge(rollout, n, now);
+      conditions.add(j.condition());
       switch (j.condition()) {
         case FAILED -> {
           if (failed.size() < ROLLOUT_NODE_LIST) {
@@ -734,9 +736,13 @@ public final class FleetService {
         default -> {}
       }
     }
-    Counts counts = RolloutEngine.count(rollout, nodes, now);
     return new RolloutStatus(
-        r, RolloutEngine.stepCount(d.strategy(), nodes), counts, failed, unreachable, waiting);
+        r,
+        RolloutEngine.stepCount(d.strategy(), nodes),
+        Counts.of(conditions),
+        failed,
+        unreachable,
+        waiting);
   }
 
   /** An operator's command to the deployment's rollout in progress. */

@@ -31,7 +31,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * dispatcher, rollout engine) and virtual nodes made of the real agent core, each enrolled through
  * the controller and holding its own MQTT session, over simulated container runtimes.
  */
-final class ControllerFleet implements AutoCloseable {
+public final class ControllerFleet implements AutoCloseable {
   private final Path dir;
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
   private final ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -50,24 +50,11 @@ final class ControllerFleet implements AutoCloseable {
    */
   ControllerFleet(Path dir, Duration unreachableGrace) {
     this.dir = dir;
-    ControllerSettings d = ControllerSettings.defaults(dir.resolve("controller"));
     ControllerSettings settings =
-        new ControllerSettings(
-            d.dataDir(),
-            "127.0.0.1",
-            freePort(),
-            null,
-            "",
-            "",
-            null,
-            null,
-            "",
-            "",
-            d.staleAfter(),
+        loopback(
+            dir.resolve("controller"),
             Duration.ofSeconds(1),
             Duration.ofSeconds(2),
-            d.maxPayloadBytes(),
-            null,
             unreachableGrace);
     controller = Controller.start(settings, new SimpleMeterRegistry(), Clock.systemUTC());
     fleet = controller.fleet();
@@ -148,6 +135,34 @@ final class ControllerFleet implements AutoCloseable {
     for (ExecutorService e : List.of(scheduler, pool, pulls, probes)) {
       e.shutdownNow();
     }
+  }
+
+  /**
+   * The default settings with the embedded broker on a free loopback port and the given intervals.
+   */
+  public static ControllerSettings loopback(
+      Path dataDir,
+      Duration livenessInterval,
+      Duration republishInterval,
+      Duration unreachableGrace) {
+    ControllerSettings d = ControllerSettings.defaults(dataDir);
+    return new ControllerSettings(
+        d.dataDir(),
+        "127.0.0.1",
+        freePort(),
+        null,
+        "",
+        "",
+        null,
+        null,
+        "",
+        "",
+        d.staleAfter(),
+        livenessInterval,
+        republishInterval,
+        d.maxPayloadBytes(),
+        null,
+        unreachableGrace);
   }
 
   private static int freePort() {

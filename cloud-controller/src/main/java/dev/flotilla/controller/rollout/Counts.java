@@ -1,5 +1,7 @@
 package dev.flotilla.controller.rollout;
 
+import java.util.Collection;
+
 /**
  * A rollout's progress as counts of its targeted nodes by {@link NodeCondition}.
  *
@@ -16,6 +18,22 @@ public record Counts(
     int failed,
     int unreachable) {
   public static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0, 0);
+
+  /** The counts of {@code conditions}, one per targeted node. */
+  public static Counts of(Collection<NodeCondition> conditions) {
+    int[] by = new int[NodeCondition.values().length];
+    for (NodeCondition c : conditions) {
+      by[c.ordinal()]++;
+    }
+    return new Counts(
+        conditions.size(),
+        by[NodeCondition.PENDING.ordinal()],
+        by[NodeCondition.UPDATING.ordinal()],
+        by[NodeCondition.WAITING.ordinal()],
+        by[NodeCondition.UPDATED.ordinal()],
+        by[NodeCondition.FAILED.ordinal()],
+        by[NodeCondition.UNREACHABLE.ordinal()]);
+  }
 
   /** Released so far, whatever became of them. */
   public int released() {

@@ -150,22 +150,7 @@ public final class RolloutEngine {
 
   /** The nodes by condition. */
   public static Counts count(Rollout rollout, List<NodeProgress> nodes, Instant now) {
-    int[] by = new int[NodeCondition.values().length];
-    for (NodeProgress n : nodes) {
-      by[judge(rollout, n, now).condition().ordinal()]++;
-    }
-    return counts(nodes.size(), by);
-  }
-
-  private static Counts counts(int targeted, int[] by) {
-    return new Counts(
-        targeted,
-        by[NodeCondition.PENDING.ordinal()],
-        by[NodeCondition.UPDATING.ordinal()],
-        by[NodeCondition.WAITING.ordinal()],
-        by[NodeCondition.UPDATED.ordinal()],
-        by[NodeCondition.FAILED.ordinal()],
-        by[NodeCondition.UNREACHABLE.ordinal()]);
+    return Counts.of(nodes.stream().map(n -> judge(rollout, n, now).condition()).toList());
   }
 
   // ---- the step -----------------------------------------------------------------------------
@@ -206,7 +191,7 @@ public final class RolloutEngine {
               (newFailures - MAX_NODE_NOTES) + " more nodes failed revision " + r.toRevision()));
     }
     if (!r.state().active()) {
-      return new Decision(null, tally(nodes, judged), List.of());
+      return new Decision(null, tally(judged), List.of());
     }
 
     List<List<NodeProgress>> groups = groups(s, nodes);
@@ -222,7 +207,7 @@ public final class RolloutEngine {
         d.pauseReason = "";
         d.message = "rolled back to revision " + r.fromRevision() + ": " + breach;
         notes.add(new Note("rollout.rolled-back", "ERROR", d.message));
-        return d.decision(tally(nodes, judged), notes);
+        return d.decision(tally(judged), notes);
       }
       if (d.state == RolloutState.PROGRESSING) {
         d.state = RolloutState.PAUSED;
@@ -230,14 +215,14 @@ public final class RolloutEngine {
         d.message = "paused: " + breach;
         notes.add(new Note("rollout.paused", "ERROR", d.message));
       }
-      return d.decision(tally(nodes, judged), notes);
+      return d.decision(tally(judged), notes);
     }
     if (d.state == RolloutState.PAUSED) {
-      return d.decision(tally(nodes, judged), notes);
+      return d.decision(tally(judged), notes);
     }
     if (d.pausedUntil != null) {
       if (now.isBefore(d.pausedUntil)) {
-        return d.decision(tally(nodes, judged), notes);
+        return d.decision(tally(judged), notes);
       }
       d.pausedUntil = null;
     }
@@ -248,7 +233,7 @@ public final class RolloutEngine {
       d.finishedAt = now;
       d.message = "revision " + r.toRevision() + " rolled out: the deployment is placed on no node";
       notes.add(new Note("rollout.succeeded", "INFO", d.message));
-      return d.decision(tally(nodes, judged), notes);
+      return d.decision(tally(judged), notes);
     }
     for (int guard = 0; guard <= groups.size(); guard++) {
       release(rollout, d, groups, judged, targeted, now, notes);
@@ -256,7 +241,7 @@ public final class RolloutEngine {
         break;
       }
       if (d.step >= last) {
-        Counts c = tally(nodes, judged);
+        Counts c = tally(judged);
         d.state = RolloutState.SUCCEEDED;
         d.finishedAt = now;
         d.message =
@@ -296,7 +281,7 @@ public final class RolloutEngine {
       d.message = passed;
       notes.add(new Note("rollout.step-passed", "INFO", d.message));
     }
-    return d.decision(tally(nodes, judged), notes);
+    return d.decision(tally(judged), notes);
   }
 
   /** The number of steps (canary steps, waves) the rollout of these nodes goes through. */
@@ -633,12 +618,9 @@ public final class RolloutEngine {
     };
   }
 
-  private static Counts tally(List<NodeProgress> nodes, Map<NodeId, Judgement> judged) {
-    int[] by = new int[NodeCondition.values().length];
-    for (Judgement j : judged.values()) {
-      by[j.condition().ordinal()]++;
-    }
-    return counts(nodes.size(), by);
+  /** The counts of the judged nodes (one judgement per targeted node). */
+  private static Counts tally(Map<NodeId, Judgement> judged) {
+    return Counts.of(judged.values().stream().map(Judgement::condition).toList());
   }
 
   static String human(Duration d) {

@@ -115,7 +115,7 @@ public final class RolloutRunner {
           // Changed meanwhile (an operator's command): leave it for the next run, which starts
           // from what is stored. Compose with what was stored before.
           LOG.info("rollout.step-skipped rollout={} reason=changed-meanwhile", r.id());
-          active.put(d.name(), active(r, released.keySet()));
+          active.put(d.name(), active(r, released.keySet(), r.overrideWindows()));
           continue;
         }
         state = u.state();
@@ -137,27 +137,13 @@ public final class RolloutRunner {
       }
       switch (state) {
         case PROGRESSING, PAUSED -> {
-          active.put(
-              d.name(),
-              new Active(
-                  r.id(),
-                  r.fromRevision(),
-                  template(d.name(), r.fromRevision()),
-                  releasedNow,
-                  override));
+          active.put(d.name(), active(r, releasedNow, override));
           progress.put(d.name(), decision.counts());
         }
         case ROLLED_BACK, ABORTED ->
             // The stored deployment now targets fromRevision; until dispatch reads it again,
             // compose every node with it.
-            active.put(
-                d.name(),
-                new Active(
-                    r.id(),
-                    r.fromRevision(),
-                    template(d.name(), r.fromRevision()),
-                    Set.of(),
-                    false));
+            active.put(d.name(), active(r, Set.of(), false));
         case SUCCEEDED, SUPERSEDED -> {}
       }
     }
@@ -167,13 +153,13 @@ public final class RolloutRunner {
     return round;
   }
 
-  private Active active(RolloutRecord r, Set<NodeId> released) {
+  private Active active(RolloutRecord r, Set<NodeId> released, boolean overrideWindows) {
     return new Active(
         r.id(),
         r.fromRevision(),
         template(r.deployment(), r.fromRevision()),
         released,
-        r.overrideWindows());
+        overrideWindows);
   }
 
   /** The nodes a rollout targets: those the deployment is placed on, with what they reported. */
@@ -186,7 +172,7 @@ public final class RolloutRunner {
     Map<NodeId, WorkloadObservation> observed = store.observations(d.name());
     List<NodeProgress> out = new ArrayList<>();
     for (Node n : nodes) {
-      if (!placement.on(n.id()).contains(d)) {
+      if (placement.on(n.id()).stream().noneMatch(p -> p.name().equals(d.name()))) {
         continue;
       }
       out.add(

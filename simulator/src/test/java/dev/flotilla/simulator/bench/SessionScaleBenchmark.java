@@ -12,6 +12,7 @@ import dev.flotilla.controller.FleetService;
 import dev.flotilla.controller.manifest.ManifestFormat;
 import dev.flotilla.controller.model.Node;
 import dev.flotilla.controller.model.NodeState;
+import dev.flotilla.simulator.ControllerFleet;
 import dev.flotilla.simulator.node.VirtualNode;
 import dev.flotilla.simulator.runtime.ImageBehaviour;
 import dev.flotilla.simulator.runtime.SimulatedContainerRuntime;
@@ -19,9 +20,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -717,23 +715,8 @@ public final class SessionScaleBenchmark {
 
   private static ControllerSettings settings(Path dataDir) {
     ControllerSettings d = ControllerSettings.defaults(dataDir);
-    return new ControllerSettings(
-        d.dataDir(),
-        "127.0.0.1",
-        freePort(),
-        null,
-        "",
-        "",
-        null,
-        null,
-        "",
-        "",
-        d.staleAfter(),
-        d.livenessInterval(),
-        d.republishInterval(),
-        d.maxPayloadBytes(),
-        null,
-        d.unreachableGrace());
+    return ControllerFleet.loopback(
+        dataDir, d.livenessInterval(), d.republishInterval(), d.unreachableGrace());
   }
 
   private static ThreadFactory named(String prefix) {
@@ -772,14 +755,5 @@ public final class SessionScaleBenchmark {
 
   private static double mib(long bytes) {
     return bytes / (1024.0 * 1024);
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
