@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,7 +46,9 @@ public final class Controller implements AutoCloseable {
   private final ControllerSettings settings;
   private final FleetStore store;
   private final ControllerSecrets secrets;
-  private final @Nullable EmbeddedBroker broker;
+  // Replaced by restartBroker; null with an external broker and once closed.
+  private volatile @Nullable EmbeddedBroker broker;
+  private final BrokerCounters counters = new BrokerCounters();
   private final ControllerLink link;
   private final Ingest ingest;
   private final Dispatcher dispatcher;
@@ -78,7 +81,6 @@ public final class Controller implements AutoCloseable {
     Ingest startedIngest = null;
     try {
       credentials = new StoreCredentials(store, secrets.brokerPassword());
-      BrokerCounters counters = new BrokerCounters();
       String linkUrl;
       String user;
       String password;
@@ -259,7 +261,40 @@ public final class Controller implements AutoCloseable {
 
   /** The embedded broker's port; -1 with an external broker. */
   public int brokerPort() {
-    return broker == null ? -1 : broker.settings().port();
+    EmbeddedBroker b = broker;
+    return b == null ? -1 : b.settings().port();
+  }
+
+  /**
+   * Stops the embedded broker and, after {@code down}, starts a new one on the same port and data
+   * folder, as an operator restarting the broker would: every MQTT session drops, retained desired
+   * states and persistent sessions survive on disk, nodes reconnect on their own back-off and the
+   * controller's own link reconnects on Paho's. The simulator's broker-restart fault uses it.
+   * Blocks until the new broker accepts connections.
+   *
+   * @throws IllegalStateException with an external broker (restart it where it runs) or once closed
+   * @throws dev.flotilla.controller.broker.BrokerStartException when the new broker cannot start
+   *     (the controller then has no broker until the next call)
+   */
+  public synchronized void restartBroker(Duration down) {
+    EmbeddedBroker old = broker;
+    if (old == null) {
+      throw new IllegalStateException(
+          settings.embeddedBroker()
+              ? "the controller is closed"
+              : "the broker is external (" + brokerUrl + "); restart it where it runs");
+    }
+    BrokerSettings bs = old.settings();
+    LOG.info("broker.restarting down={}", down);
+    old.close();
+    if (!down.isZero() && !down.isNegative()) {
+      try {
+        Thread.sleep(down.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    broker = EmbeddedBroker.start(bs, credentials, counters);
   }
 
   public ControllerSettings settings() {
@@ -267,7 +302,7 @@ public final class Controller implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (timers != null) {
       timers.shutdownNow();
     }
@@ -288,8 +323,10 @@ public final class Controller implements AutoCloseable {
     if (ingest != null) {
       ingest.close();
     }
-    if (broker != null) {
-      broker.close();
+    EmbeddedBroker b = broker;
+    if (b != null) {
+      b.close();
+      broker = null;
     }
     store.close();
     LOG.info("controller.stopped");

@@ -4,7 +4,10 @@ import dev.flotilla.agent.Agent;
 import dev.flotilla.agent.config.AgentConfig;
 import dev.flotilla.agent.core.AgentCore;
 import dev.flotilla.agent.core.StepHook;
+import dev.flotilla.agent.link.FleetLink;
+import dev.flotilla.agent.link.LinkSettings;
 import dev.flotilla.agent.link.paho.PahoFleetLink;
+import dev.flotilla.agent.store.AgentStore;
 import dev.flotilla.agent.store.sqlite.SqliteAgentStore;
 import dev.flotilla.protocol.DesiredStateVerifier;
 import dev.flotilla.protocol.NodeId;
@@ -22,6 +25,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One virtual node of the simulator: the real agent core over a real store and a real MQTT link,
@@ -193,10 +197,17 @@ public final class VirtualNode implements AutoCloseable {
     }
   }
 
+  /** Makes a node's link to the broker from the agent's link settings; not started. */
+  @FunctionalInterface
+  public interface LinkFactory {
+    FleetLink link(LinkSettings settings);
+  }
+
   private final NodeId node;
   private final SimulatedContainerRuntime runtime;
-  private final SqliteAgentStore store;
-  private final PahoFleetLink link;
+  private final AgentStore store;
+  private final boolean ownsStore;
+  private final FleetLink link;
   private final AgentCore core;
   private final TaskGate coreTasks;
   private final TaskGate sideTasks;
@@ -213,30 +224,67 @@ public final class VirtualNode implements AutoCloseable {
    */
   public VirtualNode(
       Settings settings, SimulatedContainerRuntime runtime, Clock clock, Threads threads) {
+    this(
+        settings,
+        runtime,
+        null,
+        clock,
+        threads,
+        linkSettings -> new PahoFleetLink(linkSettings, threads.scheduler(), clock, new Random()));
+  }
+
+  /**
+   * A node over a store it is handed and a link from {@code links}: what the simulator's fleet
+   * uses. The store stands for the node's disk: it outlives this agent (a crashed or rebooted node
+   * is made again over the same store), so the node does not close it.
+   *
+   * @param store the node's store, open; not closed by the node
+   * @param links makes the node's link from the agent's link settings (client id, password,
+   *     keep-alive, will delay, back-off, presence)
+   */
+  public VirtualNode(
+      Settings settings,
+      AgentStore store,
+      SimulatedContainerRuntime runtime,
+      Clock clock,
+      Threads threads,
+      LinkFactory links) {
+    this(settings, runtime, Objects.requireNonNull(store, "store"), clock, threads, links);
+  }
+
+  private VirtualNode(
+      Settings settings,
+      SimulatedContainerRuntime runtime,
+      @Nullable AgentStore givenStore,
+      Clock clock,
+      Threads threads,
+      LinkFactory links) {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(threads, "threads");
+    Objects.requireNonNull(links, "links");
     this.runtime = Objects.requireNonNull(runtime, "runtime");
     AgentConfig config = settings.toAgentConfig();
     this.node = config.node();
     this.coreTasks = new TaskGate(node);
     this.sideTasks = new TaskGate(node);
     String bootId = UUID.randomUUID().toString();
-    this.store = SqliteAgentStore.open(config.storeFile(), config.outboxLimits(), clock);
+    this.ownsStore = givenStore == null;
+    this.store =
+        givenStore != null
+            ? givenStore
+            : SqliteAgentStore.open(config.storeFile(), config.outboxLimits(), clock);
     try {
       AtomicReference<AgentCore> coreRef = new AtomicReference<>();
       this.link =
-          new PahoFleetLink(
+          links.link(
               config.linkSettings(
                   Agent.VERSION,
                   bootId,
                   () -> {
                     AgentCore c = coreRef.get();
                     return c == null ? 0 : c.appliedGeneration();
-                  }),
-              threads.scheduler(),
-              clock,
-              new Random());
+                  }));
       this.core =
           new AgentCore(
               config.agentSettings(Agent.VERSION, bootId),
@@ -252,7 +300,9 @@ public final class VirtualNode implements AutoCloseable {
               StepHook.NONE);
       coreRef.set(core);
     } catch (RuntimeException e) {
-      store.close();
+      if (ownsStore) {
+        store.close();
+      }
       throw e;
     }
   }
@@ -285,6 +335,11 @@ public final class VirtualNode implements AutoCloseable {
     return core;
   }
 
+  /** The node's link to the broker: for the simulator's network faults and counters. */
+  public FleetLink link() {
+    return link;
+  }
+
   /** Whether the node's link is connected to the broker now. */
   public boolean connected() {
     return link.connected();
@@ -314,7 +369,9 @@ public final class VirtualNode implements AutoCloseable {
           node,
           String.valueOf(CLOSE_WAIT.toMillis()));
     }
-    store.close();
+    if (ownsStore) {
+      store.close();
+    }
     LOG.log(Level.DEBUG, "sim.node.closed node={0}", node);
   }
 }

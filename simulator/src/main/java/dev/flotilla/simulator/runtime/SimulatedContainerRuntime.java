@@ -102,6 +102,12 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
    *     and {@link #kill}
    * @param pulls pulls that succeeded
    * @param failedPulls pulls that failed
+   * @param needlessRestarts workload restarts nothing asked for: a running container of a workload
+   *     stopped or removed through the API and then the same revision (same spec hash) of that
+   *     workload created or started again. An update changes the hash, a crash or a power cycle
+   *     ends the container without the API, so none of those counts; a link reconnect, a controller
+   *     restart or an agent restart that made the agent recreate what already ran would.
+   * @param powerCycles {@link #powerCycle()} calls
    */
   public record Counters(
       long created,
@@ -110,7 +116,9 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
       long removed,
       long crashes,
       long pulls,
-      long failedPulls) {}
+      long failedPulls,
+      long needlessRestarts,
+      long powerCycles) {}
 
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
@@ -136,6 +144,14 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
   private long crashes;
   private long pulls;
   private long failedPulls;
+  private long needlessRestarts;
+  private long powerCycles;
+
+  /**
+   * Per workload, the spec hash of its container that the API last stopped or removed while it ran;
+   * cleared when that workload's next container starts.
+   */
+  private final Map<String, String> stoppedWhileRunning = new HashMap<>();
 
   /**
    * @param clock the node's clock: start, finish and readiness times
@@ -225,10 +241,39 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
     deliver();
   }
 
+  /**
+   * The machine loses power and boots again: every running container's process ends (exit code 137,
+   * a {@code died} event, not counted as a crash), as Podman containers without a restart policy
+   * are after a reboot; containers and images stay. The agent, restarted by the caller, must start
+   * them again from what it stored.
+   */
+  public void powerCycle() {
+    synchronized (lock) {
+      for (Container c : byId.values()) {
+        if (c.state == State.RUNNING) {
+          exit(c, 137);
+          undelivered.add(event(c, "died"));
+        }
+      }
+      stoppedWhileRunning.clear();
+      powerCycles++;
+    }
+    deliver();
+  }
+
   /** A snapshot of the counters. */
   public Counters counters() {
     synchronized (lock) {
-      return new Counters(created, started, restarts, removed, crashes, pulls, failedPulls);
+      return new Counters(
+          created,
+          started,
+          restarts,
+          removed,
+          crashes,
+          pulls,
+          failedPulls,
+          needlessRestarts,
+          powerCycles);
     }
   }
 
@@ -316,6 +361,18 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
         return; // Podman answers 304: already running
       }
       boolean restart = c.state == State.EXITED;
+      String workload = c.labels.get(Labels.WORKLOAD);
+      if (workload != null) {
+        String hash = stoppedWhileRunning.remove(workload);
+        if (hash != null && hash.equals(c.labels.get(Labels.SPEC_HASH))) {
+          needlessRestarts++;
+          LOG.log(
+              Level.DEBUG,
+              "sim.container.needless-restart workload={0} spec_hash={1}",
+              workload,
+              hash);
+        }
+      }
       ImageBehaviour behaviour = behaviours.getOrDefault(c.image, defaultBehaviour);
       Instant now = clock.instant();
       c.state = State.RUNNING;
@@ -345,6 +402,7 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
       if (c.state != State.RUNNING) {
         return; // Podman answers 304: not running
       }
+      noteStoppedWhileRunning(c);
       exit(c, 0);
       undelivered.add(event(c, "died"));
       undelivered.add(event(c, "stop"));
@@ -372,6 +430,7 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
                   + " as it is running - running or paused containers cannot be removed without"
                   + " force: container state improper");
         }
+        noteStoppedWhileRunning(c);
         exit(c, 0);
         undelivered.add(event(c, "died"));
       }
@@ -687,6 +746,15 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
           delivering = false;
         }
       }
+    }
+  }
+
+  /** Caller holds the lock; {@code c} runs and is being stopped or removed through the API. */
+  private void noteStoppedWhileRunning(Container c) {
+    String workload = c.labels.get(Labels.WORKLOAD);
+    String hash = c.labels.get(Labels.SPEC_HASH);
+    if (workload != null && hash != null) {
+      stoppedWhileRunning.put(workload, hash);
     }
   }
 

@@ -151,7 +151,59 @@ class SimulatedContainerRuntimeTest {
     ContainerInfo again = runtime.inspect(id).orElseThrow();
     assertEquals(State.RUNNING, again.state());
     assertEquals(Optional.of(T0.plus(ONE_SECOND)), again.startedAt());
-    assertEquals(new Counters(1, 2, 1, 0, 0, 0, 0), runtime.counters());
+    assertEquals(new Counters(1, 2, 1, 0, 0, 0, 0, 1, 0), runtime.counters());
+  }
+
+  @Test
+  void recreatingTheSameRevisionOfARunningWorkloadIsANeedlessRestartAndAnUpdateIsNot() {
+    String first = runtime.create(spec("web", APP));
+    runtime.start(first);
+    runtime.remove(first, true);
+    String same = runtime.create(spec("web", APP));
+    runtime.start(same);
+    assertEquals(1, runtime.counters().needlessRestarts(), "same spec hash, recreated");
+
+    runtime.remove(same, true);
+    ContainerSpec update = spec("web", APP);
+    Map<String, String> labels = new java.util.HashMap<>(update.labels());
+    labels.put(Labels.SPEC_HASH, "hash-web-2");
+    String updated =
+        runtime.create(
+            new ContainerSpec(
+                update.name(),
+                update.image(),
+                update.command(),
+                update.args(),
+                update.env(),
+                update.ports(),
+                update.volumes(),
+                update.cpuMillis(),
+                update.memoryBytes(),
+                labels));
+    runtime.start(updated);
+    assertEquals(1, runtime.counters().needlessRestarts(), "a new spec hash is an update");
+  }
+
+  @Test
+  void aCrashOrAPowerCycleEndsContainersWithoutTheApiSoStartingThemAgainIsNoNeedlessRestart() {
+    runtime.setBehaviour(APP, ImageBehaviour.HEALTHY.withCrashAfter(ONE_SECOND));
+    String id = runtime.create(spec("web", APP));
+    runtime.start(id);
+    scheduler.advance(ONE_SECOND);
+    assertEquals(State.EXITED, runtime.inspect(id).orElseThrow().state());
+    runtime.start(id);
+    runtime.setBehaviour(APP, ImageBehaviour.HEALTHY);
+    runtime.start(id);
+
+    String other = runtime.create(spec("db", APP));
+    runtime.start(other);
+    runtime.powerCycle();
+    assertEquals(State.EXITED, runtime.inspect(other).orElseThrow().state());
+    assertEquals(137, runtime.inspect(other).orElseThrow().exitCode());
+    runtime.start(other);
+
+    assertEquals(0, runtime.counters().needlessRestarts());
+    assertEquals(1, runtime.counters().powerCycles());
   }
 
   @Test

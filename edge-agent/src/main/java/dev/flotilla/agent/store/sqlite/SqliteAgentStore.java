@@ -102,6 +102,42 @@ public final class SqliteAgentStore implements AgentStore {
     return open(file, limits, clock, SchemaMigrations.standard());
   }
 
+  /**
+   * Opens a store held in memory only, with the same schema, migrations and rules as a file store,
+   * that lasts until it is closed. For the simulator's virtual nodes: ten thousand of them in one
+   * process cannot each hold the three file descriptors of a WAL database (the machine's limit on
+   * open files is the bound, not memory). A gateway never uses it: what the agent has stored must
+   * survive a power cut. {@link #file()} answers {@code :memory:}.
+   *
+   * @param name names the store in its log lines and errors (the virtual node's id)
+   */
+  public static SqliteAgentStore openInMemory(String name, OutboxLimits limits, Clock clock) {
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(clock, "clock");
+    Path label = Path.of(":memory:" + Objects.requireNonNull(name, "name"));
+    Connection connection;
+    try {
+      connection = DriverManager.getConnection("jdbc:sqlite::memory:");
+    } catch (SQLException e) {
+      throw new AgentStoreException(label, "open", e.getMessage(), e);
+    }
+    try (Statement statement = connection.createStatement()) {
+      statement.executeUpdate("PRAGMA foreign_keys = ON");
+      SchemaMigrations.standard().migrate(connection, label, clock);
+      return new SqliteAgentStore(Path.of(":memory:"), limits, clock, connection);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        connection.close();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      if (e instanceof SQLException sql) {
+        throw new AgentStoreException(label, "open", sql.getMessage(), sql);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
   static SqliteAgentStore open(
       Path file, OutboxLimits limits, Clock clock, SchemaMigrations migrations) {
     Objects.requireNonNull(limits, "limits");

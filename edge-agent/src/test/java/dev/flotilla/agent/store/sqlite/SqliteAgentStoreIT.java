@@ -81,6 +81,27 @@ class SqliteAgentStoreIT {
   }
 
   @Test
+  void anInMemoryStoreHasTheSchemaKeepsWhatItIsGivenAndOpensNoFile() throws Exception {
+    try (SqliteAgentStore store =
+            SqliteAgentStore.openInMemory("sim-00001", OutboxLimits.DEFAULT, Clock.systemUTC());
+        SqliteAgentStore other =
+            SqliteAgentStore.openInMemory("sim-00002", OutboxLimits.DEFAULT, Clock.systemUTC())) {
+      assertEquals(Path.of(":memory:"), store.file());
+      assertEquals("1", store.pragma("foreign_keys"));
+      long first = store.appendEvent(event("a"));
+      long second = store.appendEvent(event("b"));
+      assertEquals(first + 1, second);
+      assertEquals(2, store.pendingEvents(10).size());
+      store.saveLastStatus(new byte[] {1, 2, 3});
+      assertArrayEquals(new byte[] {1, 2, 3}, store.lastStatus().orElseThrow());
+      assertEquals(List.of(), other.pendingEvents(10), "each in-memory store is its own");
+    }
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(), files.toList(), "nothing was written to disk");
+    }
+  }
+
+  @Test
   void aNewStoreIsEmpty() {
     try (SqliteAgentStore store = open()) {
       assertTrue(store.desired().isEmpty());
