@@ -39,8 +39,9 @@ public final class Durations {
   }
 
   /**
-   * The notation {@link #parse} reads, in the largest unit that states {@code duration} exactly:
-   * {@code 90s}, {@code 5m}, {@code 1500ms}, {@code 0s}. Sub-millisecond parts are dropped.
+   * The notation {@link #parse} reads, in the largest unit that states {@code duration} exactly,
+   * except that one minute reads {@code 60s}: {@code 60s}, {@code 90s}, {@code 5m}, {@code 1h},
+   * {@code 1500ms}, {@code 0s}. Sub-millisecond parts are dropped.
    *
    * @throws IllegalArgumentException for a negative duration
    */
@@ -55,7 +56,7 @@ public final class Durations {
     if (ms % 3_600_000 == 0) {
       return ms / 3_600_000 + "h";
     }
-    if (ms % 60_000 == 0) {
+    if (ms % 60_000 == 0 && ms > 60_000) {
       return ms / 60_000 + "m";
     }
     if (ms % 1000 == 0) {

@@ -51,6 +51,8 @@ import org.yaml.snakeyaml.error.YAMLException;
  *       ({@link ProfileCatalog#builtIn()}), and those of rules and selectors in the fleet too;
  *   <li>selector labels name keys and values the fleet's layout and groups give some node;
  *   <li>each {@code apply} manifest is one the controller's own reader accepts;
+ *   <li>each image rule names an image some {@code apply} manifest runs (a misspelt one would
+ *       silently change nothing);
  *   <li>each rollout await, rollout command and expected rollout names a deployment an earlier
  *       {@code apply} defines, and that a rollout can exist by then: a first install starts none,
  *       only a later apply with a changed {@code spec.template} does;
@@ -260,10 +262,15 @@ public final class ScenarioReader {
     String description =
         top.has("description") ? string(top.at("description"), top.get("description")) : "";
     FleetSpec fleet = fleet(top.at("fleet"), top.required("fleet"));
-    List<Step> steps = steps(top.at("steps"), top.required("steps"), fleet);
+    Deployments deployments = new Deployments();
+    List<Step> steps = steps(top.at("steps"), top.required("steps"), fleet, deployments);
+    for (int i = 0; i < fleet.images().size(); i++) {
+      deployments.requireImage(
+          top.at("fleet") + ".images[" + i + "].image", fleet.images().get(i).image());
+    }
     Expectations expect =
         top.has("expect")
-            ? expect(top.at("expect"), top.get("expect"), steps)
+            ? expect(top.at("expect"), top.get("expect"), steps, deployments)
             : Expectations.DEFAULTS;
     return new Scenario(name, description, fleet, steps, expect);
   }
@@ -435,22 +442,21 @@ public final class ScenarioReader {
           path,
           "is "
               + Durations.format(value)
-              + "; MQTT counts it in whole seconds, so use 0s to "
+              + "; MQTT counts it in whole seconds: use whole seconds, at most "
               + maxSeconds
-              + "s in whole seconds");
+              + "s");
     }
   }
 
   // ---------------------------------------------------------------------------------------------
   // Steps
 
-  private List<Step> steps(String path, Object value, FleetSpec fleet) {
+  private List<Step> steps(String path, Object value, FleetSpec fleet, Deployments deployments) {
     List<?> list = list(path, value);
     if (list.isEmpty()) {
       throw fail(path, "is empty; a scenario needs at least one step");
     }
     Layout layout = new Layout(fleet);
-    Deployments deployments = new Deployments();
     List<Step> steps = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       String at = path + "[" + i + "]";
@@ -672,21 +678,13 @@ public final class ScenarioReader {
   // ---------------------------------------------------------------------------------------------
   // Expectations
 
-  private Expectations expect(String path, @Nullable Object value, List<Step> steps) {
+  private Expectations expect(
+      String path, @Nullable Object value, List<Step> steps, Deployments deployments) {
     Fields f = fields(path, value, EXPECT);
     boolean converged = !f.has("converged") || bool(f.at("converged"), f.get("converged"));
     Map<String, String> rollouts = new TreeMap<>();
     if (f.has("rollouts")) {
       Fields r = fields(f.at("rollouts"), f.get("rollouts"), null);
-      Deployments deployments = new Deployments();
-      for (Step step : steps) {
-        if (step instanceof Step.Apply apply) {
-          deployments.applied(apply.parsed());
-        } else if (step instanceof Step.RolloutCommand command
-            && command.command().equals("undo")) {
-          deployments.undone(command.deployment());
-        }
-      }
       for (String deployment : r.keys()) {
         String at = LabelRules.entryField(f.at("rollouts"), deployment);
         deployments.requireRollout(at, deployment);
@@ -821,17 +819,27 @@ public final class ScenarioReader {
   private final class Deployments {
     private final Map<String, WorkloadTemplate> templates = new LinkedHashMap<>();
     private final Set<String> withRollout = new TreeSet<>();
+    private final Set<String> images = new TreeSet<>();
 
     void applied(DeploymentManifest manifest) {
+      images.add(manifest.template().image());
       WorkloadTemplate before = templates.put(manifest.name(), manifest.template());
       if (before != null && !before.equals(manifest.template())) {
         withRollout.add(manifest.name());
       }
     }
 
-    void undone(String deployment) {
-      if (templates.containsKey(deployment)) {
-        withRollout.add(deployment);
+    /** An image rule for an image no manifest runs is a typo that would silently do nothing. */
+    void requireImage(String path, String image) {
+      if (!images.contains(image)) {
+        throw fail(
+            path,
+            "no apply step runs the image "
+                + quote(image)
+                + ", so this rule would change nothing; "
+                + (images.isEmpty()
+                    ? "no step applies a manifest"
+                    : "the applied images are " + String.join(", ", images)));
       }
     }
 
@@ -970,7 +978,9 @@ public final class ScenarioReader {
               + (value instanceof String ? " without quotes" : ""));
     }
     if (n.compareTo(BigInteger.valueOf(min)) < 0 || n.compareTo(BigInteger.valueOf(max)) > 0) {
-      throw fail(path, "is " + n + "; it must be " + min + " to " + max);
+      throw fail(
+          path,
+          "is " + n + "; it must be " + min + (max == Long.MAX_VALUE ? " or more" : " to " + max));
     }
     return n.longValue();
   }
