@@ -12,9 +12,11 @@ import java.util.random.RandomGenerator;
  *
  * <p>The jitter spreads the reconnects of a whole fleet after a broker restart over time instead of
  * sending every node at the broker in the same millisecond; the floor of half the ceiling keeps a
- * node from retrying early by bad luck. Pure: the randomness comes from the caller.
+ * node from retrying early by bad luck. Pure: the randomness comes from the caller. The simulator's
+ * link ({@code dev.flotilla.simulator.link.HubFleetLink}) shares it, so virtual nodes back off as
+ * the agent does.
  */
-final class ReconnectBackoff {
+public final class ReconnectBackoff {
   private ReconnectBackoff() {}
 
   /**
@@ -24,7 +26,7 @@ final class ReconnectBackoff {
    * @param random the source of jitter; called once
    * @return a delay in {@code [min, max]}, at millisecond precision
    */
-  static Duration delay(int failures, Duration min, Duration max, RandomGenerator random) {
+  public static Duration delay(int failures, Duration min, Duration max, RandomGenerator random) {
     if (failures < 0) {
       throw new IllegalArgumentException("failures must not be negative, not " + failures);
     }
