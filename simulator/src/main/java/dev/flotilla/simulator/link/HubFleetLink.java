@@ -293,6 +293,42 @@ public final class HubFleetLink implements FleetLink {
         LOG, Level.DEBUG, "sim.link.closed", "node", nodeId, "offline_published", announced);
   }
 
+  /**
+   * Ends the link as the agent's process dying would: the socket closes without an OFFLINE presence
+   * or a DISCONNECT, so the broker sees the TCP connection end and publishes the will after the
+   * will delay; nothing reconnects, and a later {@link #close()} does nothing. What was in flight
+   * fails. Returns once the socket is closed; callable from any thread but the hub's.
+   */
+  public void kill() {
+    if (!closeCalled.compareAndSet(false, true)) {
+      return;
+    }
+    await(
+        hub.submit(
+            () -> {
+              lifecycle = Lifecycle.CLOSED;
+              ready = false;
+              hub.forget(this);
+              cancel(retry);
+              retry = null;
+              stale.forEach(Wire::close);
+              stale.clear();
+              Session session = current;
+              current = null;
+              if (session != null && !session.dead) {
+                session.dead = true;
+                session.cancelTimers();
+                fail(session.takeUnfinished(), Reason.CLOSED, "the agent died");
+                if (session.wire != null) {
+                  session.wire.close();
+                }
+              }
+              return null;
+            }),
+        HUB_WAIT);
+    LinkLog.log(LOG, Level.DEBUG, "sim.link.killed", "node", nodeId);
+  }
+
   // ---- faults ----
 
   /**

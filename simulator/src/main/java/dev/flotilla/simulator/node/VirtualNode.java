@@ -40,10 +40,10 @@ import org.jspecify.annotations.Nullable;
  * gateway does); a {@link PahoFleetLink} with its own MQTT session to the broker (client id and
  * user name the node id, the password given), with presence as birth and will; a {@link
  * DesiredStateVerifier} pinned to the controller's public key. <b>What is simulated</b>: the
- * containers, by the runtime handed in. The clock is handed in too. That is the first
- * constructor's wiring; the simulator's fleet uses the second, which takes the node's store (in
- * memory, or a file it opened, that outlives the agent as a disk does) and makes the link with a
- * factory (one session per node on a shared selector instead of Paho's threads per session).
+ * containers, by the runtime handed in. The clock is handed in too. That is the first constructor's
+ * wiring; the simulator's fleet uses the second, which takes the node's store (in memory, or a file
+ * it opened, that outlives the agent as a disk does) and makes the link with a factory (one session
+ * per node on a shared selector instead of Paho's threads per session).
  *
  * <p><b>Threads.</b> Sharing is safe because the core runs all its own work on a {@code
  * SerialExecutor} over {@link Threads#pool()} (one task of a node at a time, any number of nodes at

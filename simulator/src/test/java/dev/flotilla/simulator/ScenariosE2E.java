@@ -1,0 +1,87 @@
+package dev.flotilla.simulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flotilla.simulator.control.ControllerProcess;
+import dev.flotilla.simulator.report.ReportFiles;
+import dev.flotilla.simulator.report.RunReport;
+import dev.flotilla.simulator.report.TerminalSummary;
+import dev.flotilla.simulator.run.Progress;
+import dev.flotilla.simulator.run.ScenarioRunner;
+import dev.flotilla.simulator.scenario.Scenario;
+import dev.flotilla.simulator.scenario.ScenarioReader;
+import dev.flotilla.simulator.scenario.Step;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every shipped scenario, end to end at 200 nodes: the real controller with its embedded broker in
+ * a process of its own, 200 virtual nodes of the real agent core with their own MQTT sessions, the
+ * scenario's steps and faults. Each run must meet the scenario's expectations, which always include
+ * convergence at the end, zero lost events and zero workload restarts caused by reconnects; idle
+ * windows are cut to 20 s here (the benchmark runs them in full).
+ */
+class ScenariosE2E {
+  private static final int NODES = 200;
+  private static final Duration IDLE_CAP = Duration.ofSeconds(20);
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "demo",
+        "canary-bad-revision",
+        "district-partition",
+        "broker-restart-storm",
+        "reboot-while-offline",
+        "rolling-update-10k"
+      })
+  void theShippedScenarioMeetsItsExpectationsAt200Nodes(String name) throws Exception {
+    Path dir = Files.createTempDirectory("flotilla-e2e-" + name);
+    Scenario scenario = small(ScenarioReader.shipped(name).withNodes(NODES));
+    RunReport report;
+    try (ControllerProcess controller =
+        ControllerProcess.start(
+            new ControllerProcess.Options(
+                dir.resolve("controller"),
+                dir.resolve("controller.log"),
+                List.of("-Xmx512m"),
+                Map.of()))) {
+      report = new ScenarioRunner(scenario, controller, dir, Progress.Listener.NONE).run();
+    }
+    ReportFiles.Paths paths = ReportFiles.write(report, dir);
+    String summary = TerminalSummary.format(report, paths.html(), paths.json());
+    System.out.println(summary);
+
+    assertTrue(report.passed(), summary);
+    assertEquals(NODES, report.nodes());
+    assertEquals(0, report.events().lost(), summary);
+    assertTrue(report.events().emitted() > 0, "the nodes reported events: " + summary);
+    assertEquals(0, report.reconnectRestarts(), summary);
+    assertTrue(
+        report.expectations().stream()
+            .anyMatch(e -> e.name().equals("converged at the end") && e.passed()),
+        summary);
+    assertTrue(Files.readString(paths.html()).contains("<svg"), "the report has its plots");
+    assertTrue(Files.size(paths.json()) > 0);
+  }
+
+  /** The scenario with its idle windows cut to {@link #IDLE_CAP}. */
+  private static Scenario small(Scenario s) {
+    List<Step> steps = new ArrayList<>();
+    for (Step step : s.steps()) {
+      if (step instanceof Step.Idle idle && idle.duration().compareTo(IDLE_CAP) > 0) {
+        steps.add(new Step.Idle(IDLE_CAP));
+      } else {
+        steps.add(step);
+      }
+    }
+    return new Scenario(s.name(), s.description(), s.fleet(), steps, s.expect());
+  }
+}
