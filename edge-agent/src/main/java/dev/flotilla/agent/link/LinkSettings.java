@@ -52,4 +52,46 @@ public record LinkSettings(
       throw new IllegalArgumentException("maxInflight must be at least 1");
     }
   }
+
+  /** The longest finite MQTT 5 session expiry and will delay, in seconds (0xFFFFFFFF is never). */
+  public static final long MAX_EXPIRY_SECONDS = 0xFFFF_FFFEL;
+
+  /**
+   * Checks what MQTT 5 can carry and what a link needs, whatever client speaks it: a finite session
+   * expiry of 1 s to {@link #MAX_EXPIRY_SECONDS}, a keep-alive of 0 to 65535 s, a will delay within
+   * the expiry range, a positive reconnect minimum and a maximum not below it. Durations count in
+   * whole seconds, rounded up.
+   *
+   * @throws IllegalArgumentException naming the setting and what it must be
+   */
+  public void checkMqttLimits() {
+    long expiry = wholeSeconds(sessionExpiry);
+    if (expiry < 1 || expiry > MAX_EXPIRY_SECONDS) {
+      throw new IllegalArgumentException(
+          "sessionExpiry must be 1 s to "
+              + MAX_EXPIRY_SECONDS
+              + " s (finite, so the broker eventually forgets a node that is gone), not "
+              + sessionExpiry);
+    }
+    if (keepAlive.isNegative() || wholeSeconds(keepAlive) > 65_535) {
+      throw new IllegalArgumentException("keepAlive must be 0 to 65535 s, not " + keepAlive);
+    }
+    if (willDelay.isNegative() || wholeSeconds(willDelay) > MAX_EXPIRY_SECONDS) {
+      throw new IllegalArgumentException(
+          "willDelay must be 0 to " + MAX_EXPIRY_SECONDS + " s, not " + willDelay);
+    }
+    if (reconnectMin.isNegative() || reconnectMin.isZero()) {
+      throw new IllegalArgumentException("reconnectMin must be positive, not " + reconnectMin);
+    }
+    if (reconnectMax.compareTo(reconnectMin) < 0) {
+      throw new IllegalArgumentException(
+          "reconnectMax " + reconnectMax + " must not be below reconnectMin " + reconnectMin);
+    }
+  }
+
+  /** {@code duration} in whole seconds, rounded up: what MQTT's second-granular fields carry. */
+  public static long wholeSeconds(Duration duration) {
+    long seconds = duration.getSeconds();
+    return duration.getNano() > 0 ? seconds + 1 : seconds;
+  }
 }

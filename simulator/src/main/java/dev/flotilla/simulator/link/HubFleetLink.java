@@ -100,7 +100,6 @@ public final class HubFleetLink implements FleetLink {
   /** DISCONNECT reason: "close normally, and publish the will". */
   private static final int DISCONNECT_WITH_WILL = 0x04;
 
-  private static final long MAX_EXPIRY_SECONDS = 0xFFFF_FFFEL; // 0xFFFFFFFF: never
   private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
   private static final Duration HUB_WAIT = Duration.ofSeconds(5);
@@ -1092,8 +1091,7 @@ public final class HubFleetLink implements FleetLink {
 
   /** Whole seconds, rounded up, for MQTT's second-granular intervals. */
   private static long seconds(Duration duration) {
-    long seconds = duration.getSeconds();
-    return duration.getNano() > 0 ? seconds + 1 : seconds;
+    return LinkSettings.wholeSeconds(duration);
   }
 
   private static InetSocketAddress validate(LinkSettings settings) {
@@ -1110,35 +1108,7 @@ public final class HubFleetLink implements FleetLink {
               + uri
               + "' is not tcp://host:port: the simulator's link speaks plain TCP only");
     }
-    long sessionExpiry = seconds(settings.sessionExpiry());
-    if (sessionExpiry < 1 || sessionExpiry > MAX_EXPIRY_SECONDS) {
-      throw new IllegalArgumentException(
-          "sessionExpiry must be 1 s to "
-              + MAX_EXPIRY_SECONDS
-              + " s (finite, so the broker eventually forgets a node that is gone), not "
-              + settings.sessionExpiry());
-    }
-    long keepAlive = seconds(settings.keepAlive());
-    if (settings.keepAlive().isNegative() || keepAlive > 65_535) {
-      throw new IllegalArgumentException(
-          "keepAlive must be 0 to 65535 s, not " + settings.keepAlive());
-    }
-    long willDelay = seconds(settings.willDelay());
-    if (settings.willDelay().isNegative() || willDelay > MAX_EXPIRY_SECONDS) {
-      throw new IllegalArgumentException(
-          "willDelay must be 0 to " + MAX_EXPIRY_SECONDS + " s, not " + settings.willDelay());
-    }
-    if (settings.reconnectMin().isNegative() || settings.reconnectMin().isZero()) {
-      throw new IllegalArgumentException(
-          "reconnectMin must be positive, not " + settings.reconnectMin());
-    }
-    if (settings.reconnectMax().compareTo(settings.reconnectMin()) < 0) {
-      throw new IllegalArgumentException(
-          "reconnectMax "
-              + settings.reconnectMax()
-              + " must not be below reconnectMin "
-              + settings.reconnectMin());
-    }
+    settings.checkMqttLimits();
     int port = parsed.getPort() < 0 ? DEFAULT_MQTT_PORT : parsed.getPort();
     InetSocketAddress address = new InetSocketAddress(parsed.getHost(), port);
     if (address.isUnresolved()) {

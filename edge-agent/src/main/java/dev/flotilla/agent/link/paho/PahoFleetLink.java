@@ -94,7 +94,6 @@ public final class PahoFleetLink implements FleetLink {
   private static final int DISCONNECT_WITH_WILL = 0x04;
 
   private static final int NORMAL_DISCONNECTION = 0x00;
-  private static final long MAX_SESSION_EXPIRY_SECONDS = 0xFFFF_FFFEL; // 0xFFFFFFFF: never
   private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
   private static final int DEFAULT_RECEIVE_MAXIMUM = 65_535;
@@ -855,8 +854,7 @@ public final class PahoFleetLink implements FleetLink {
 
   /** Whole seconds, rounded up, for MQTT's second-granular intervals. */
   private static long seconds(Duration duration) {
-    long seconds = duration.getSeconds();
-    return duration.getNano() > 0 ? seconds + 1 : seconds;
+    return LinkSettings.wholeSeconds(duration);
   }
 
   private static void validate(LinkSettings settings) {
@@ -871,38 +869,7 @@ public final class PahoFleetLink implements FleetLink {
               + e.getMessage(),
           e);
     }
-    long sessionExpiry = seconds(settings.sessionExpiry());
-    if (sessionExpiry < 1 || sessionExpiry > MAX_SESSION_EXPIRY_SECONDS) {
-      throw new IllegalArgumentException(
-          "sessionExpiry must be 1 s to "
-              + MAX_SESSION_EXPIRY_SECONDS
-              + " s (finite, so the broker eventually forgets a node that is gone), not "
-              + settings.sessionExpiry());
-    }
-    long keepAlive = seconds(settings.keepAlive());
-    if (keepAlive < 0 || keepAlive > 65_535) {
-      throw new IllegalArgumentException(
-          "keepAlive must be 0 to 65535 s, not " + settings.keepAlive());
-    }
-    long willDelay = seconds(settings.willDelay());
-    if (willDelay < 0 || willDelay > MAX_SESSION_EXPIRY_SECONDS) {
-      throw new IllegalArgumentException(
-          "willDelay must be 0 to "
-              + MAX_SESSION_EXPIRY_SECONDS
-              + " s, not "
-              + settings.willDelay());
-    }
-    if (settings.reconnectMin().isNegative() || settings.reconnectMin().isZero()) {
-      throw new IllegalArgumentException(
-          "reconnectMin must be positive, not " + settings.reconnectMin());
-    }
-    if (settings.reconnectMax().compareTo(settings.reconnectMin()) < 0) {
-      throw new IllegalArgumentException(
-          "reconnectMax "
-              + settings.reconnectMax()
-              + " must not be below reconnectMin "
-              + settings.reconnectMin());
-    }
+    settings.checkMqttLimits();
   }
 
   private static void log(Level level, String event, Object... keyValues) {
