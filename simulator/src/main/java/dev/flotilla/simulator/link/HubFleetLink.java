@@ -1,6 +1,7 @@
 package dev.flotilla.simulator.link;
 
 import dev.flotilla.agent.link.FleetLink;
+import dev.flotilla.agent.link.LinkLog;
 import dev.flotilla.agent.link.LinkSettings;
 import dev.flotilla.agent.link.PublishFailedException;
 import dev.flotilla.agent.link.PublishFailedException.Reason;
@@ -531,7 +532,7 @@ public final class HubFleetLink implements FleetLink {
           lost(
               session,
               "the broker disconnected with reason code "
-                  + LinkLog.hex(disconnect.reasonCode())
+                  + hex(disconnect.reasonCode())
                   + (disconnect.reasonString() == null
                       ? ""
                       : " (" + disconnect.reasonString() + ")"),
@@ -551,7 +552,7 @@ public final class HubFleetLink implements FleetLink {
     if (connack.reasonCode() != MqttPackets.SUCCESS) {
       String cause =
           "the broker refused the connection with reason code "
-              + LinkLog.hex(connack.reasonCode())
+              + hex(connack.reasonCode())
               + (connack.reasonString() == null ? "" : " (" + connack.reasonString() + ")");
       LinkLog.log(
           LOG,
@@ -560,7 +561,7 @@ public final class HubFleetLink implements FleetLink {
           "node",
           nodeId,
           "reason_code",
-          LinkLog.hex(connack.reasonCode()),
+          hex(connack.reasonCode()),
           "hint",
           "the broker must accept user " + nodeId + " with the password given");
       lost(session, cause, false);
@@ -640,7 +641,7 @@ public final class HubFleetLink implements FleetLink {
           "topic",
           desiredTopic,
           "reason_code",
-          LinkLog.hex(refused),
+          hex(refused),
           "hint",
           "the broker must let user " + nodeId + " subscribe to " + desiredTopic);
       lost(session, "the broker refused the subscription to " + desiredTopic, false);
@@ -715,7 +716,7 @@ public final class HubFleetLink implements FleetLink {
     if (puback.reasonCode() < MqttPackets.FIRST_FAILURE_CODE) {
       outgoing.result.complete(null);
     } else {
-      String code = LinkLog.hex(puback.reasonCode());
+      String code = hex(puback.reasonCode());
       String reason = puback.reasonString() == null ? "" : " (" + puback.reasonString() + ")";
       LinkLog.log(
           LOG,
@@ -1202,5 +1203,10 @@ public final class HubFleetLink implements FleetLink {
       connectTimer = null;
       keepAliveTimer = null;
     }
+  }
+
+  /** A reason code as MQTT's specification writes it, e.g. {@code 0x8E}. */
+  private static String hex(int code) {
+    return String.format("0x%02X", code);
   }
 }

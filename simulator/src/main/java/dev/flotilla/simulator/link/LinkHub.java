@@ -1,5 +1,6 @@
 package dev.flotilla.simulator.link;
 
+import dev.flotilla.agent.link.LinkLog;
 import dev.flotilla.agent.link.LinkSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;

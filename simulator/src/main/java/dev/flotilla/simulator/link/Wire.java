@@ -1,5 +1,6 @@
 package dev.flotilla.simulator.link;
 
+import dev.flotilla.agent.link.LinkLog;
 import dev.flotilla.simulator.link.MqttPackets.Packet;
 import dev.flotilla.simulator.link.MqttPackets.Publish;
 import java.io.IOException;

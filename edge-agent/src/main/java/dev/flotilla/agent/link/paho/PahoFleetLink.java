@@ -1,6 +1,7 @@
 package dev.flotilla.agent.link.paho;
 
 import dev.flotilla.agent.link.FleetLink;
+import dev.flotilla.agent.link.LinkLog;
 import dev.flotilla.agent.link.LinkSettings;
 import dev.flotilla.agent.link.PublishFailedException;
 import dev.flotilla.agent.link.PublishFailedException.Reason;
@@ -877,24 +878,7 @@ public final class PahoFleetLink implements FleetLink {
   }
 
   private static void log(Level level, String event, Throwable thrown, Object... keyValues) {
-    if (!LOG.isLoggable(level)) {
-      return;
-    }
-    StringBuilder line = new StringBuilder(event);
-    for (int i = 0; i + 1 < keyValues.length; i += 2) {
-      line.append(' ').append(keyValues[i]).append('=');
-      String value = String.valueOf(keyValues[i + 1]);
-      if (value.isEmpty() || value.indexOf(' ') >= 0 || value.indexOf('"') >= 0) {
-        line.append('"').append(value.replace("\"", "\\\"")).append('"');
-      } else {
-        line.append(value);
-      }
-    }
-    if (thrown == null) {
-      LOG.log(level, line.toString());
-    } else {
-      LOG.log(level, line.toString(), thrown);
-    }
+    LinkLog.log(LOG, level, event, thrown, keyValues);
   }
 
   // ---- per-connection state and Paho callbacks ----

@@ -1,21 +1,26 @@
-package dev.flotilla.simulator.link;
+package dev.flotilla.agent.link;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 
-/** Structured log lines for the simulator's link: {@code sim.link.event key=value ...}. */
-final class LinkLog {
+/**
+ * Structured log lines of the links to the broker: {@code event key=value ...}. The agent's Paho
+ * link and the simulator's multiplexed link write the same shape through it.
+ */
+public final class LinkLog {
   private LinkLog() {}
 
-  static void log(Logger logger, Level level, String event, Object... keyValues) {
+  public static void log(Logger logger, Level level, String event, Object... keyValues) {
     log(logger, level, event, null, keyValues);
   }
 
   /**
-   * Logs {@code event} with its key/value pairs when {@code level} is enabled; values with spaces
-   * or quotes are quoted. Builds nothing when the level is off, which matters at 10,000 links.
+   * Logs {@code event} with its key/value pairs when {@code level} is enabled; values that are
+   * empty or hold spaces or quotes are quoted. Builds nothing when the level is off, which matters
+   * at ten thousand links.
    */
-  static void log(Logger logger, Level level, String event, Throwable thrown, Object... keyValues) {
+  public static void log(
+      Logger logger, Level level, String event, Throwable thrown, Object... keyValues) {
     if (!logger.isLoggable(level)) {
       return;
     }
@@ -34,10 +39,5 @@ final class LinkLog {
     } else {
       logger.log(level, line.toString(), thrown);
     }
-  }
-
-  /** {@code 0x8E} style. */
-  static String hex(int code) {
-    return String.format("0x%02X", code);
   }
 }
