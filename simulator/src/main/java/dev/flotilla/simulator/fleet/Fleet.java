@@ -13,7 +13,6 @@ import dev.flotilla.simulator.runtime.ImageBehaviour;
 import dev.flotilla.simulator.runtime.SimulatedContainerRuntime;
 import dev.flotilla.simulator.scenario.AgentTuning;
 import dev.flotilla.simulator.scenario.FleetSpec;
-import dev.flotilla.simulator.scenario.ImageRule;
 import dev.flotilla.simulator.scenario.NodeSelector;
 import dev.flotilla.simulator.scenario.NodeSpec;
 import dev.flotilla.simulator.scenario.StoreKind;
@@ -24,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +68,9 @@ public final class Fleet implements AutoCloseable {
   private volatile Consumer<Member> changes = m -> {};
   private final List<NodeSpec> nodes;
 
+  /** Per node id, how the scenario's images behave there (the scenario's image rules). */
+  private final Map<String, Map<String, ImageBehaviour>> behaviours;
+
   /**
    * Builds the members of {@code spec} (no agent runs yet).
    *
@@ -87,13 +88,11 @@ public final class Fleet implements AutoCloseable {
     this.workers = Executors.newFixedThreadPool(WORKERS, named("sim-fleet"));
     this.threads = new VirtualNode.Threads(scheduler, pool, pulls, probes);
     this.hub = new LinkHub(scheduler, clock);
-    List<NodeSpec> list = new ArrayList<>(spec.nodes());
-    for (int i = 0; i < spec.nodes(); i++) {
-      NodeSpec n = spec.node(i);
-      list.add(n);
+    this.nodes = spec.allNodes();
+    this.behaviours = spec.imageBehaviours();
+    for (NodeSpec n : nodes) {
       members.put(n.id(), new Member(n));
     }
-    this.nodes = List.copyOf(list);
   }
 
   private static ThreadFactory named(String prefix) {
@@ -265,27 +264,15 @@ public final class Fleet implements AutoCloseable {
       if (runtime != null) {
         return;
       }
-      Map<String, ImageBehaviour> behaviours = new HashMap<>();
       Random random = new Random(Objects.hash(spec.id(), Fleet.this.spec.seed()));
-      for (ImageRule rule : Fleet.this.spec.images()) {
-        boolean profileMatches =
-            rule.profiles().isEmpty() || rule.profiles().contains(spec.profile());
-        if (profileMatches && picked(rule)) {
-          ImageBehaviour b =
-              ImageBehaviour.HEALTHY
-                  .withPullTime(rule.pullTime())
-                  .withPullFails(rule.pullFails())
-                  .withStartDelay(rule.startDelay())
-                  .withProbeHealthy(rule.probeHealthy());
-          if (rule.crashAfter() != null) {
-            b = b.withCrashAfter(rule.crashAfter());
-          }
-          behaviours.put(rule.image(), b);
-        }
-      }
       runtime =
           new SimulatedContainerRuntime(
-              clock, scheduler, random, ImageBehaviour.HEALTHY, behaviours, Set.of());
+              clock,
+              scheduler,
+              random,
+              ImageBehaviour.HEALTHY,
+              behaviours.getOrDefault(spec.id(), Map.of()),
+              Set.of());
       // Closed with the runtime.
       @SuppressWarnings("unused")
       AutoCloseable watch = runtime.events(e -> changes.accept(this));
@@ -295,15 +282,6 @@ public final class Fleet implements AutoCloseable {
               : SqliteAgentStore.open(
                   dataDir.resolve(spec.id()).resolve("agent.db"), OutboxLimits.DEFAULT, clock);
       store = new RecordingStore(underneath);
-    }
-
-    /** Whether this node is among the share of matching nodes a rule applies to. */
-    private boolean picked(ImageRule rule) {
-      if (rule.share() >= 1.0) {
-        return true;
-      }
-      long h = Objects.hash(spec.id(), rule.image(), Fleet.this.spec.seed()) & 0x7fffffffL;
-      return (h % 10_000) < Math.round(rule.share() * 10_000);
     }
 
     /** Starts an agent on the machine (after a crash or reboot: a new one over the same store). */

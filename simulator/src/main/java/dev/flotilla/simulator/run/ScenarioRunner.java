@@ -59,8 +59,7 @@ public final class ScenarioRunner {
   private static final System.Logger LOG = System.getLogger(ScenarioRunner.class.getName());
   static final Duration SAMPLE = Duration.ofMillis(500);
   private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(2);
-  private static final Set<String> DONE =
-      Set.of("SUCCEEDED", "ROLLED_BACK", "ABORTED", "SUPERSEDED");
+  private static final Set<String> DONE = Step.AwaitRollout.DONE;
 
   private final Scenario scenario;
   private final ControlTarget target;
@@ -372,21 +371,13 @@ public final class ScenarioRunner {
   }
 
   private boolean awaitRollout(String deployment, Set<String> states, Duration timeout) {
-    Set<String> wanted = new HashSet<>();
-    for (String s : states) {
-      if (s.equalsIgnoreCase("done")) {
-        wanted.addAll(DONE);
-      } else {
-        wanted.add(s.toUpperCase(Locale.ROOT));
-      }
-    }
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "none";
     while (System.nanoTime() < deadline) {
       var r = control.rollout(deployment);
       if (r.isPresent()) {
         last = r.get().path("rollout").path("state").asText();
-        if (wanted.contains(last)) {
+        if (states.contains(last)) {
           note("rollout of " + deployment + " is " + last);
           refreshTarget(deployment);
           return true;
@@ -400,7 +391,7 @@ public final class ScenarioRunner {
             + " is "
             + last
             + ", not "
-            + String.join("|", wanted)
+            + String.join("|", states)
             + ", after "
             + timeout.toSeconds()
             + " s";
