@@ -32,6 +32,17 @@ public record BrokerSettings(
    */
   public static final int DEFAULT_SERVER_RECEIVE_MAXIMUM = 1000;
 
+  /**
+   * How many messages the broker queues for one client before it discards new ones: HiveMQ's
+   * default of 1,000 is far too small for the controller, whose shared subscription takes a status
+   * and a few events from every node at once after a fleet-wide apply (40,000 messages at 10,000
+   * nodes) and queues everything the fleet reports while the controller restarts. Half a million
+   * holds a dozen such bursts, or hours of a 10,000-node fleet's summaries; nodes' own queues hold
+   * only their desired state and commands and never come near it. Beyond it the broker discards the
+   * newest messages: statuses heal with the next summary, events would be lost.
+   */
+  public static final int MAX_QUEUED_MESSAGES = 500_000;
+
   /** 512 KiB: room for a large desired state, small enough to bound what one client can send. */
   public static final int DEFAULT_MAX_PACKET_BYTES = 512 * 1024;
 

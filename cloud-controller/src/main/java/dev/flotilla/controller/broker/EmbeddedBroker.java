@@ -280,6 +280,10 @@ public final class EmbeddedBroker implements AutoCloseable {
             <receive-maximum>
                 <server-receive-maximum>%d</server-receive-maximum>
             </receive-maximum>
+            <queued-messages>
+                <max-queue-size>%d</max-queue-size>
+                <strategy>discard</strategy>
+            </queued-messages>
         </mqtt>
         <persistence>
             <mode>file</mode>
@@ -293,6 +297,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             settings.port(),
             settings.host(),
             settings.maxPacketBytes(),
-            settings.serverReceiveMaximum());
+            settings.serverReceiveMaximum(),
+            BrokerSettings.MAX_QUEUED_MESSAGES);
   }
 }

@@ -173,6 +173,36 @@ class EmbeddedBrokerIT {
   }
 
   @Test
+  void aBurstFromTheWholeFleetWaitsForAnAbsentControllerWithoutLosingAMessage() throws Exception {
+    // A fleet-wide apply makes every node report at once: thousands of statuses and events queue
+    // for the controller's shared subscription while it catches up or restarts. HiveMQ's default
+    // limit (1,000 per client) would drop the rest without telling anyone.
+    MqttConnectionOptions persistent = options("controller", "secret-c");
+    persistent.setCleanStart(false);
+    persistent.setSessionExpiryInterval(3_600L);
+    Client controller = connect("flotilla-controller-burst", persistent);
+    assertEquals(1, controller.subscribe(Topics.shared("burst", Topics.Kind.STATUS)));
+    controller.close();
+    clients.remove(controller);
+
+    Client a = connect("a", "a", "secret-a");
+    int burst = 3 * 1_000;
+    for (int i = 0; i < burst; i++) {
+      a.publishAccepted(Topics.status(A), Integer.toString(i).getBytes(UTF_8), false);
+    }
+
+    Client back = connect("flotilla-controller-burst", persistent);
+    List<String> got = new ArrayList<>();
+    for (Received r; got.size() < burst && (r = back.poll()) != null; ) {
+      got.add(new String(r.message().getPayload(), UTF_8));
+    }
+    assertEquals(burst, got.size(), "statuses delivered to the controller after the burst");
+    for (int i = 0; i < burst; i++) {
+      assertEquals(Integer.toString(i), got.get(i), "in order");
+    }
+  }
+
+  @Test
   void aWrongPasswordIsRefusedWithBadUserNameOrPassword() {
     assertConnectRefused(BAD_USER_NAME_OR_PASSWORD, "a", "a", "secret-b");
   }
@@ -379,6 +409,11 @@ class EmbeddedBrokerIT {
     void publishAccepted(String topic, byte[] payload, boolean retain) throws MqttException {
       int reasonCode = publish(topic, payload, retain);
       assertTrue(reasonCode < 0x80, "PUBACK reason code 0x" + Integer.toHexString(reasonCode));
+    }
+
+    /** The next message, or null when none arrives within a few seconds. */
+    @Nullable Received poll() throws InterruptedException {
+      return received.poll(5, TimeUnit.SECONDS);
     }
 
     Received next() throws InterruptedException {
