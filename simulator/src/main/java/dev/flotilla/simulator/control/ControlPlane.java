@@ -63,7 +63,10 @@ public final class ControlPlane {
   }
 
   /** A node's event as stored by the controller. */
-  public record StoredEvent(String node, long sequence, String type) {}
+  /**
+   * @param order the controller's ingest position: the next read starts after the last one seen
+   */
+  public record StoredEvent(long order, String node, long sequence, String type) {}
 
   private final URI api;
   private final String token;
@@ -201,7 +204,10 @@ public final class ControlPlane {
       for (JsonNode e : items) {
         out.add(
             new StoredEvent(
-                e.path("node").asText(), e.path("sequence").asLong(), e.path("type").asText()));
+                e.path("order").asLong(),
+                e.path("node").asText(),
+                e.path("sequence").asLong(),
+                e.path("type").asText()));
       }
       if (items.size() < 1000) {
         return out;

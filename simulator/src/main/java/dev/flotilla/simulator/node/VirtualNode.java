@@ -207,6 +207,7 @@ public final class VirtualNode implements AutoCloseable {
   }
 
   private final NodeId node;
+  private final Settings settings;
   private final SimulatedContainerRuntime runtime;
   private final AgentStore store;
   private final boolean ownsStore;
@@ -267,6 +268,7 @@ public final class VirtualNode implements AutoCloseable {
     Objects.requireNonNull(threads, "threads");
     Objects.requireNonNull(links, "links");
     this.runtime = Objects.requireNonNull(runtime, "runtime");
+    this.settings = settings;
     AgentConfig config = settings.toAgentConfig();
     this.node = config.node();
     this.coreTasks = new TaskGate(node);
@@ -326,6 +328,11 @@ public final class VirtualNode implements AutoCloseable {
 
   public NodeId nodeId() {
     return node;
+  }
+
+  /** What this agent was started with: the agent's defaults and whatever a scenario tuned. */
+  public Settings settings() {
+    return settings;
   }
 
   /** The node's simulated Podman: for scenarios to inspect and to inject faults. */

@@ -84,6 +84,10 @@ public final class ScenarioRunner {
   private final List<OfflineCheck> offlineChecks = new CopyOnWriteArrayList<>();
   private RunReport.Idle idle;
   private long fleetHeapBytes;
+  // What the controller stored, read incrementally: (node, sequence) pairs and where to go on.
+  private final Map<String, Set<Long>> storedEvents = new HashMap<>();
+  private long storedEventTotal;
+  private long storedEventsPosition;
 
   /** A deployment's target: the image the controller wants and the nodes it places it on. */
   private record Target(String deployment, String image, Set<String> nodes) {}
@@ -164,6 +168,13 @@ public final class ScenarioRunner {
           DRAIN_TIMEOUT,
           () -> fleet.members().stream().allMatch(Member::outboxDrained),
           "every outbox drained");
+      // The broker has acknowledged everything; the controller may still be writing it (at
+      // 10,000 nodes its ingest runs seconds behind the broker).
+      doing = "settling: waiting for the controller to store every event";
+      waitUntil(
+          DRAIN_TIMEOUT,
+          () -> storedEventCount() >= appendedEventCount(),
+          "the controller stored every event the nodes appended");
       sampler.shutdownNow();
       return report();
     } finally {
@@ -464,9 +475,16 @@ public final class ScenarioRunner {
             idle.p99BytesPerNodePerMinute()));
   }
 
+  /**
+   * The keep-alive the fleet's agents run with (the agent's default unless tuned); 0 if none runs.
+   */
   private long keepAliveSeconds() {
-    var t = scenario.fleet().agent();
-    return t != null && t.keepAlive() != null ? t.keepAlive().toSeconds() : 60;
+    return fleet.members().stream()
+        .map(Fleet.Member::agent)
+        .filter(Objects::nonNull)
+        .findFirst()
+        .map(a -> a.settings().keepAlive().toSeconds())
+        .orElse(0L);
   }
 
   // ---- sampling ---------------------------------------------------------------------------------
@@ -768,6 +786,27 @@ public final class ScenarioRunner {
     }
   }
 
+  // ---- events -----------------------------------------------------------------------------------
+
+  /** Reads the events the controller stored since the last call; the distinct (node, sequence). */
+  private long storedEventCount() {
+    List<ControlPlane.StoredEvent> fresh = control.events(storedEventsPosition);
+    for (ControlPlane.StoredEvent e : fresh) {
+      if (e.sequence() > 0
+          && storedEvents.computeIfAbsent(e.node(), k -> new HashSet<>()).add(e.sequence())) {
+        storedEventTotal++;
+      }
+    }
+    if (!fresh.isEmpty()) {
+      storedEventsPosition = fresh.get(fresh.size() - 1).order();
+    }
+    return storedEventTotal;
+  }
+
+  private long appendedEventCount() {
+    return fleet.members().stream().mapToLong(Member::eventsAppended).sum();
+  }
+
   // ---- the report -------------------------------------------------------------------------------
 
   private RunReport report() {
@@ -784,12 +823,8 @@ public final class ScenarioRunner {
     // Events: what the nodes appended against what the controller stored.
     long emitted = 0;
     long dropped = 0;
-    Map<String, Set<Long>> stored = new HashMap<>();
-    for (ControlPlane.StoredEvent e : control.events(0)) {
-      if (e.sequence() > 0) {
-        stored.computeIfAbsent(e.node(), k -> new HashSet<>()).add(e.sequence());
-      }
-    }
+    storedEventCount();
+    Map<String, Set<Long>> stored = storedEvents;
     long received = 0;
     List<RunReport.NodeTraffic> perNode = new ArrayList<>();
     long bytesIn = 0;
