@@ -79,7 +79,23 @@ public final class FlotillaMain implements Runnable {
     FlotillaMain main =
         new FlotillaMain(
             System.getenv(), Path.of(System.getProperty("user.home", ".")), Terminals.isTerminal());
-    System.exit(commandLine(main).execute(args));
+    CommandLine cl = commandLine(main);
+    int status = cl.execute(args);
+    if (ranAPart(cl)) {
+      // The run commands' mains own the process: the controller's returns once it has started
+      // and keeps running on its own threads until stopped, so exiting here would stop it.
+      return;
+    }
+    System.exit(status);
+  }
+
+  /** Whether the command line that ran was a run command (controller, agent, demo, ...). */
+  static boolean ranAPart(CommandLine cl) {
+    CommandLine.ParseResult r = cl.getParseResult();
+    while (r != null && r.hasSubcommand()) {
+      r = r.subcommand();
+    }
+    return r != null && r.commandSpec().userObject() instanceof RunCommands.Delegate;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.flotilla.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -60,6 +61,16 @@ class FlotillaMainTest {
     RunCommands.Delegate controller =
         (RunCommands.Delegate) r.subcommand().commandSpec().userObject();
     assertEquals(List.of("-Dmicronaut.server.port=9090", "extra"), List.of(controller.arguments()));
+  }
+
+  @Test
+  void aRunCommandLeavesTheProcessToItsMainAndAClientCommandDoesNot() {
+    CommandLine run = new CommandLine(new FlotillaMain());
+    run.parseArgs("controller", "--help");
+    assertTrue(FlotillaMain.ranAPart(run));
+    CommandLine client = new CommandLine(new FlotillaMain());
+    client.parseArgs("get", "nodes");
+    assertFalse(FlotillaMain.ranAPart(client));
   }
 
   @Test
