@@ -3,6 +3,7 @@ package dev.flotilla.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.cli.client.ApiClient;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -48,6 +49,17 @@ final class TokenCommands {
     }
   }
 
+  /**
+   * When a token expires: the API writes the instant as epoch seconds (a decimal) or as ISO-8601
+   * text; null is never.
+   */
+  static String expires(JsonNode at) {
+    if (at.isNumber()) {
+      return Instant.ofEpochSecond(at.longValue()).toString();
+    }
+    return at.isTextual() ? at.asText() : "never";
+  }
+
   abstract static class Create extends ClientCommand {
     @Option(names = "--description", paramLabel = "TEXT", description = "What the token is for.")
     @Nullable String description;
@@ -73,9 +85,7 @@ final class TokenCommands {
                           ? " (" + issued.path("role").asText() + ")"
                           : "")
                       + ", expires "
-                      + (issued.path("expiresAt").isNull()
-                          ? "never"
-                          : issued.path("expiresAt").asText())
+                      + expires(issued.path("expiresAt"))
                       + "; the secret is shown only this once");
         }
         default -> throw usage("-o must be text or json, was '" + output + "'");
