@@ -1,0 +1,90 @@
+package dev.flotilla.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code logs} and {@code restart}: a workload on one node, through the node's command channel. The
+ * endpoints ({@code GET /api/v1/nodes/{id}/workloads/{workload}/logs} and {@code POST .../restart})
+ * answer 504 {@code node_unreachable} when the node is offline; its message is printed as is.
+ */
+final class WorkloadCommands {
+  private WorkloadCommands() {}
+
+  static String base(String node, String workload) {
+    return ClientCommand.path("/api/v1/nodes", node) + ClientCommand.path("/workloads", workload);
+  }
+
+  /** {@code flotilla logs NODE WORKLOAD [--tail N] [--follow]}. */
+  @Command(
+      name = "logs",
+      mixinStandardHelpOptions = true,
+      description = "Print a workload's log from its node; --follow streams it.")
+  static final class Logs extends ClientCommand {
+    @Parameters(index = "0", paramLabel = "NODE", description = "The node's id.")
+    String node;
+
+    @Parameters(
+        index = "1",
+        paramLabel = "WORKLOAD",
+        description = "The workload (deployment) name.")
+    String workload;
+
+    @Option(names = "--tail", paramLabel = "N", description = "The last N lines (default 100).")
+    int tail = 100;
+
+    @Option(
+        names = {"-f", "--follow"},
+        description = "Keep streaming new lines until the node ends the stream.")
+    boolean follow;
+
+    @Override
+    int execute() {
+      if (tail < 0) {
+        throw usage("--tail must be 0 or more, was " + tail);
+      }
+      String path =
+          base(node, workload) + "/logs?tail=" + tail + "&follow=" + follow + "&timeout=30s";
+      @Nullable Duration limit = follow ? null : Duration.ofSeconds(60);
+      api().stream(path, out(), limit);
+      return 0;
+    }
+  }
+
+  /** {@code flotilla restart NODE WORKLOAD}. */
+  @Command(
+      name = "restart",
+      mixinStandardHelpOptions = true,
+      description = "Restart a workload's container on one node.")
+  static final class Restart extends ClientCommand {
+    @Parameters(index = "0", paramLabel = "NODE", description = "The node's id.")
+    String node;
+
+    @Parameters(
+        index = "1",
+        paramLabel = "WORKLOAD",
+        description = "The workload (deployment) name.")
+    String workload;
+
+    @Override
+    int execute() {
+      JsonNode answer = api().post(base(node, workload) + "/restart", null);
+      String result = answer == null ? "" : Fleet.text(answer, "result");
+      String message = answer == null ? "" : Fleet.text(answer, "message");
+      out()
+          .println(
+              "workload "
+                  + workload
+                  + " on node/"
+                  + node
+                  + ": "
+                  + (result.isEmpty() ? "restarted" : result)
+                  + (message.isEmpty() ? "" : " (" + message + ")"));
+      return 0;
+    }
+  }
+}
