@@ -1,7 +1,7 @@
 // The dashboard: hash routes, sign-in, the live stream, and one view at a time.
 
 import { api, onUnauthorized, session } from './api.js';
-import { h } from './dom.js';
+import { h, replace } from './dom.js';
 import { openStream } from './stream.js';
 import { signinView } from './views/signin.js';
 import { overviewView } from './views/overview.js';
@@ -102,7 +102,7 @@ async function render() {
   const { path, query } = parseHash(location.hash);
   const route = ROUTES.find((r) => r.pattern.test(path));
   if (!route) {
-    root.replaceChildren(h('p', { class: 'empty' }, `No page ${path}. `, h('a', { href: '#/overview' }, 'Overview')));
+    replace(root, h('p', { class: 'empty' }, `No page ${path}. `, h('a', { href: '#/overview' }, 'Overview')));
     return;
   }
   if (!route.open && !session.role) {
@@ -115,7 +115,7 @@ async function render() {
   }
   const params = path.match(route.pattern).slice(1).map(decodeURIComponent);
   const view = route.view({ params, query, session, go, signIn, pulse: () => lastPulse });
-  root.replaceChildren(view.element);
+  replace(root, view.element);
   current = view;
   root.focus({ preventScroll: true });
   try {

@@ -50,7 +50,7 @@ export function stepChart(steps, targeted) {
       'data-released': st.released, 'data-updated': st.updated, 'data-failed': st.failed, 'data-target': st.target });
     g.append(
       s('text', { x: 0, y: y + 16, class: 'step-label' }, `Step ${st.step + 1} · ${st.label}`),
-      s('text', { x: 0, y: y + 34, class: 'step-status' }, st.pause ? `${st.status} · pause ${st.pause}` : st.status),
+      s('text', { x: 0, y: y + 34, class: 'step-status' }, st.status),
       s('rect', { x: labelW, y, width: barW, height: 42, class: 'track' }),
     );
     const bars = [['released', st.released], ['healthy', st.updated], ['failed', st.failed]];
@@ -61,8 +61,12 @@ export function stepChart(steps, targeted) {
     const tx = labelW + scale(st.target);
     g.append(s('line', { x1: tx, x2: tx, y1: y - 2, y2: y + 44, class: 'target' },
       s('title', {}, `target ${st.target}`)));
-    g.append(s('text', { x: labelW + barW + 12, y: y + 26, class: 'step-numbers' },
+    g.append(s('text', { x: labelW + barW + 12, y: y + 18, class: 'step-numbers' },
       `${st.released} released · ${st.updated} healthy · ${st.failed} failed / ${st.target}`));
+    if (st.pause) {
+      const pause = st.pause === 'untilResumed' ? 'then pauses until resumed' : `then pauses ${st.pause.replace(/^PT/, '').toLowerCase()}`;
+      g.append(s('text', { x: labelW + barW + 12, y: y + 36, class: 'step-status' }, pause));
+    }
     svg.append(g);
   });
   const ly = steps.length * rowH + 14;

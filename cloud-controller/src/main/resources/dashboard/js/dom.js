@@ -87,3 +87,9 @@ export function table(headings, rows, { testid, empty = 'Nothing to show.', capt
 export function alert(message, testid = 'error') {
   return h('p', { class: 'alert', role: 'alert', 'data-testid': testid }, message);
 }
+
+/** Replaces the children of el; null, undefined and false children are left out, arrays flattened. */
+export function replace(el, ...children) {
+  el.replaceChildren();
+  return fill(el, {}, children);
+}

@@ -1,6 +1,6 @@
 // What every view shares: a refresh that never runs twice at once, and the error line.
 
-import { alert, h } from '../dom.js';
+import { alert, h, replace } from '../dom.js';
 
 /**
  * Wraps an async load(pulse) so that refreshes arriving while one runs coalesce into one more run,
@@ -21,9 +21,9 @@ export function refresher(load, errorSlot) {
         again = false;
         try {
           await load(lastPulse);
-          errorSlot.replaceChildren();
+          replace(errorSlot);
         } catch (e) {
-          errorSlot.replaceChildren(alert(e.message));
+          replace(errorSlot, alert(e.message));
         }
       } while (again);
     })();

@@ -2,7 +2,7 @@
 
 import { api, ApiError, seg } from '../api.js';
 import { stepChart } from '../charts.js';
-import { alert, badge, h, section, table, time } from '../dom.js';
+import { alert, badge, h, section, table, time, replace } from '../dom.js';
 import { heading, refresher, updatedNow } from './common.js';
 
 /** The commands an operator may give a rollout in this state. Pure. */
@@ -28,14 +28,14 @@ export function deploymentView({ params, session }) {
   async function command(cmd, rolloutId) {
     if (cmd === 'abort' && !window.confirm(`Abort rollout ${rolloutId}? Every node goes back to the stable revision.`)) return;
     busy = true;
-    commandResult.replaceChildren();
+    replace(commandResult);
     try {
       const view = await api(`/deployments/${seg(name)}/rollout/${cmd}`, { method: 'POST' });
-      commandResult.replaceChildren(h('p', { class: 'ok', role: 'status', 'data-testid': 'command-ok' },
+      replace(commandResult, h('p', { class: 'ok', role: 'status', 'data-testid': 'command-ok' },
         `${LABELS[cmd]}: rollout ${view.rollout.id} is now ${view.rollout.state}.`));
     } catch (e) {
       const why = e instanceof ApiError && e.status === 409 ? `Refused: ${e.message}` : e.message;
-      commandResult.replaceChildren(alert(why, 'command-error'));
+      replace(commandResult, alert(why, 'command-error'));
     } finally {
       busy = false;
     }
@@ -80,7 +80,7 @@ export function deploymentView({ params, session }) {
       api(`/deployments/${seg(name)}/revisions`),
       api(`/deployments/${seg(name)}/rollouts?limit=20`),
     ]);
-    facts.replaceChildren(h('dl', { class: 'facts', 'data-testid': 'deployment-facts' },
+    replace(facts, h('dl', { class: 'facts', 'data-testid': 'deployment-facts' },
       h('dt', {}, 'Revision'), h('dd', { 'data-testid': 'deployment-revision' }, `${d.revision}`, d.rollout ? ` (nodes not yet released run ${d.stableRevision})` : ''),
       h('dt', {}, 'Image'), h('dd', {}, h('code', {}, d.image)),
       h('dt', {}, 'Selector'), h('dd', {}, d.selector ? h('code', {}, d.selector) : 'every node'),
@@ -88,16 +88,16 @@ export function deploymentView({ params, session }) {
       h('dt', {}, 'Nodes'), h('dd', {}, Object.entries(d.nodes).map(([s, n]) => h('span', { class: `chip state-chip state-${s.toLowerCase()}` }, `${n} ${s.toLowerCase().replace('_', ' ')}`))),
       h('dt', {}, 'Created'), h('dd', {}, time(d.createdAt))));
     if (rollouts.length === 0) {
-      rolloutBody.replaceChildren(h('p', { class: 'empty', 'data-testid': 'no-rollout' },
+      replace(rolloutBody, h('p', { class: 'empty', 'data-testid': 'no-rollout' },
         'No rollout yet: a first revision goes to every node at once. Applying a changed template starts one.'));
     } else {
       const [r, steps] = await Promise.all([
         api(`/deployments/${seg(name)}/rollout`),
         api(`/deployments/${seg(name)}/rollout/steps`),
       ]);
-      rolloutBody.replaceChildren(...rolloutPanel(r, steps));
+      replace(rolloutBody, ...rolloutPanel(r, steps));
     }
-    revisionsBody.replaceChildren(table(['Revision', 'Image', 'Template hash', 'Created', ''],
+    replace(revisionsBody, table(['Revision', 'Image', 'Template hash', 'Created', ''],
       [...revisions].reverse().map((rev) => h('tr', { 'data-testid': 'revision-row', 'data-revision': rev.revision },
         h('th', { scope: 'row', class: 'num' }, rev.revision),
         h('td', {}, h('code', {}, rev.manifest?.spec?.template?.image ?? '—')),
@@ -105,7 +105,7 @@ export function deploymentView({ params, session }) {
         h('td', {}, time(rev.createdAt)),
         h('td', {}, rev.revision === d.revision ? 'target' : rev.revision === d.stableRevision ? 'stable' : ''))),
       { testid: 'revisions-table', caption: 'Revisions' }));
-    historyBody.replaceChildren(table(['Rollout', 'Revisions', 'State', 'Cause', 'Started', 'Finished', 'Message'],
+    replace(historyBody, table(['Rollout', 'Revisions', 'State', 'Cause', 'Started', 'Finished', 'Message'],
       rollouts.map((r) => h('tr', { 'data-testid': 'rollout-history-row' },
         h('th', { scope: 'row', class: 'num' }, r.id),
         h('td', {}, `${r.fromRevision} → ${r.toRevision}`),

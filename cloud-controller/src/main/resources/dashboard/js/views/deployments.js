@@ -1,7 +1,7 @@
 // Deployments: each with its revision, image, nodes by state and rollout.
 
 import { api, seg } from '../api.js';
-import { badge, h, table, time } from '../dom.js';
+import { badge, h, table, time, replace } from '../dom.js';
 import { heading, refresher, updatedNow } from './common.js';
 
 export function deploymentsView() {
@@ -11,7 +11,7 @@ export function deploymentsView() {
 
   async function load() {
     const deployments = await api('/deployments');
-    body.replaceChildren(table(['Deployment', 'Revision', 'Image', 'Selector', 'Nodes', 'Rollout', 'Created'],
+    replace(body, table(['Deployment', 'Revision', 'Image', 'Selector', 'Nodes', 'Rollout', 'Created'],
       deployments.map((d) => h('tr', { 'data-testid': 'deployment-row', 'data-deployment': d.name },
         h('th', { scope: 'row' }, h('a', { href: `#/deployments/${seg(d.name)}`, 'data-testid': 'deployment-link' }, d.name)),
         h('td', { class: 'num' }, d.revision, d.rollout ? h('span', { class: 'muted' }, ` (stable ${d.stableRevision})`) : null),

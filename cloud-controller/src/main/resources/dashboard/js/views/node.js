@@ -1,7 +1,7 @@
 // One node: labels, profile, state, workloads with their images, resource use, recent events.
 
 import { api, seg } from '../api.js';
-import { ago, badge, bytes, h, section, table, time } from '../dom.js';
+import { ago, badge, bytes, h, section, table, time, replace } from '../dom.js';
 import { heading, refresher, updatedNow } from './common.js';
 
 const RECENT = 50;
@@ -44,7 +44,7 @@ export function nodeView({ params }) {
   async function load() {
     const [n, recent] = await Promise.all([api(`/nodes/${seg(id)}`), recentEvents(id)]);
     const u = n.usage;
-    summary.replaceChildren(
+    replace(summary, 
       h('dl', { class: 'facts' },
         h('dt', {}, 'State'), h('dd', { 'data-testid': 'node-state' }, badge(n.state), ` since ${ago(n.stateSince)}`),
         h('dt', {}, 'Presence'), h('dd', {}, n.presence),
@@ -72,9 +72,9 @@ export function nodeView({ params }) {
         h('td', {}, badge(w.health)),
         h('td', { class: 'num' }, w.restartCount),
         h('td', {}, w.message))));
-    workloads.replaceChildren(table(['Workload', 'Image', 'Revision', 'State', 'Health', 'Restarts', 'Message'], rows,
+    replace(workloads, table(['Workload', 'Image', 'Revision', 'State', 'Health', 'Restarts', 'Message'], rows,
       { testid: 'workloads-table', empty: 'This node reports no workloads.', caption: 'Workloads' }));
-    events.replaceChildren(table(['When', 'Severity', 'Type', 'Workload', 'Message'],
+    replace(events, table(['When', 'Severity', 'Type', 'Workload', 'Message'],
       recent.map((e) => h('tr', { 'data-testid': 'event-row', 'data-type': e.type },
         h('td', {}, time(e.at)),
         h('td', {}, badge(e.severity)),

@@ -2,7 +2,7 @@
 
 import { api } from '../api.js';
 import { STATE_ORDER } from '../charts.js';
-import { ago, badge, h, table } from '../dom.js';
+import { ago, badge, h, table, replace } from '../dom.js';
 import { heading, refresher, updatedNow } from './common.js';
 
 const PAGE = 50;
@@ -77,7 +77,7 @@ export function nodesView({ query, go }) {
       });
       return row;
     });
-    body.replaceChildren(table(['Node', 'State', 'Profile', 'Labels', 'Last seen', ''], rows,
+    replace(body, table(['Node', 'State', 'Profile', 'Labels', 'Last seen', ''], rows,
       { testid: 'nodes-table', empty: 'No node matches these filters.', caption: 'Nodes' }));
     prev.disabled = pages.length <= 1;
     nextButton.disabled = !next;

@@ -2,7 +2,7 @@
 
 import { allNodes, api } from '../api.js';
 import { STATE_ORDER, stateBar } from '../charts.js';
-import { ago, h } from '../dom.js';
+import { ago, badge, h, replace, section, table } from '../dom.js';
 import { heading, refresher, updatedNow } from './common.js';
 
 const UNLABELLED = 'unlabelled';
@@ -47,6 +47,7 @@ export function overviewView() {
   const counts = h('div', { class: 'counts', 'data-testid': 'state-counts' });
   const bar = h('div', { class: 'bar-slot' });
   const grid = h('div', { class: 'districts', 'data-testid': 'node-grid' });
+  const rollouts = h('div', {});
   const errors = h('div', {});
   const updated = h('p', { class: 'muted', 'data-testid': 'last-update' });
   const element = h('div', { class: 'overview' },
@@ -55,12 +56,14 @@ export function overviewView() {
     h('ul', { class: 'legend-list', 'aria-label': 'Tile colours' },
       STATE_ORDER.map((st) => h('li', {}, h('span', { class: `swatch state-${st.toLowerCase()}` }), st.replace('_', ' ').toLowerCase())),
       h('li', {}, h('span', { class: 'swatch cordoned' }), 'cordoned')),
-    grid);
+    grid,
+    section('Rollouts in progress', 'overview-rollouts', rollouts));
 
   async function load() {
-    const [summary, { nodes, truncated }] = await Promise.all([api('/fleet/summary'), allNodes()]);
+    const [summary, { nodes, truncated }, deployments] =
+      await Promise.all([api('/fleet/summary'), allNodes(), api('/deployments')]);
     const byState = { ...Object.fromEntries(STATE_ORDER.map((s) => [s, 0])), ...summary.byState };
-    counts.replaceChildren(
+    replace(counts, 
       h('div', { class: 'count total', 'data-testid': 'count-total' },
         h('span', { class: 'count-n' }, summary.total), h('span', { class: 'count-label' }, 'nodes')),
       ...Object.keys(byState).map((state) =>
@@ -70,8 +73,8 @@ export function overviewView() {
         h('span', { class: 'count-label' }, state.replace('_', ' ').toLowerCase()))),
       h('div', { class: 'count', 'data-testid': 'count-deployments' },
         h('span', { class: 'count-n' }, summary.deployments), h('span', { class: 'count-label' }, 'deployments')));
-    bar.replaceChildren(stateBar(byState));
-    grid.replaceChildren(
+    replace(bar, stateBar(byState));
+    replace(grid, 
       ...groupNodes(nodes).map((g) =>
         h('section', { class: 'district', 'data-testid': 'district', 'data-district': g.district,
           'aria-label': `District ${g.district}` },
@@ -83,6 +86,15 @@ export function overviewView() {
             h('div', { class: 'tiles' }, s.nodes.map(tile))))))),
       truncated ? h('p', { class: 'muted' }, 'Showing the first 5,000 nodes; use the Nodes table to filter.') : null,
       nodes.length === 0 ? h('p', { class: 'empty' }, 'No nodes enrolled yet.') : null);
+    replace(rollouts, table(['Deployment', 'Revisions', 'State', 'Step', 'Message'],
+      deployments.filter((d) => d.rollout).map((d) =>
+        h('tr', { 'data-testid': 'overview-rollout', 'data-deployment': d.name },
+          h('th', { scope: 'row' }, h('a', { href: `#/deployments/${encodeURIComponent(d.name)}` }, d.name)),
+          h('td', {}, `${d.rollout.fromRevision} → ${d.rollout.toRevision}`),
+          h('td', {}, badge(d.rollout.state)),
+          h('td', { class: 'num' }, d.rollout.step + 1),
+          h('td', {}, d.rollout.message))),
+      { testid: 'overview-rollouts-table', empty: 'No rollout in progress.', caption: 'Rollouts in progress' }));
     updated.textContent = updatedNow();
   }
 

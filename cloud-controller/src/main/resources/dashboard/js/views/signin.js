@@ -1,6 +1,6 @@
 // Sign-in: paste an API token; GET /whoami checks it.
 
-import { alert, h } from '../dom.js';
+import { alert, h, replace } from '../dom.js';
 
 export function signinView({ signIn, go }) {
   const input = h('input', {
@@ -22,14 +22,14 @@ export function signinView({ signIn, go }) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     button.disabled = true;
-    error.replaceChildren();
+    replace(error);
     try {
       await signIn(input.value.trim());
       const after = sessionStorage.getItem('flotilla.after');
       sessionStorage.removeItem('flotilla.after');
       go(after && after !== '#/signin' ? after : '#/overview');
     } catch (e) {
-      error.replaceChildren(alert(e.status === 401 ? 'That token is unknown or expired.' : e.message, 'signin-error'));
+      replace(error, alert(e.status === 401 ? 'That token is unknown or expired.' : e.message, 'signin-error'));
     } finally {
       button.disabled = false;
     }
