@@ -304,7 +304,7 @@ class DashboardBrowserIT {
 
   @Test
   @Order(4)
-  void pausingTheRolloutFromItsPagePausesItAndResumingGoesOn() {
+  void pausingTheRolloutFromItsPagePausesItResumingGoesOnAndARefusalShowsWhy() {
     signIn(c.adminToken());
     browser.findElement(testid("nav-deployments")).click();
     await()
@@ -336,6 +336,26 @@ class DashboardBrowserIT {
         .ignoreExceptions()
         .until(() -> text(testid("rollout-state")).equals("PROGRESSING"));
     screenshot("dashboard-deployment.png");
+
+    // Someone else pauses it first: the page's Pause, clicked after, shows the API's refusal.
+    Object status =
+        ((JavascriptExecutor) browser)
+            .executeAsyncScript(
+                """
+                const done = arguments[arguments.length - 1];
+                const pause = document.querySelector('[data-testid=rollout-pause]');
+                fetch('/api/v1/deployments/canary/rollout/pause', {
+                  method: 'POST',
+                  headers: {Authorization: 'Bearer ' + sessionStorage.getItem('flotilla.token')},
+                }).then((r) => { pause.click(); done(r.status); });
+                """);
+    assertEquals(200L, status, "the other operator's pause");
+    await("the refusal on the page")
+        .atMost(UI)
+        .ignoreExceptions()
+        .until(() -> text(testid("command-error")).contains("already paused"));
+    assertTrue(text(testid("command-error")).startsWith("Refused: rollout "));
+    assertEquals(200, c.post("/api/v1/deployments/canary/rollout/resume", null, null).status());
   }
 
   @Test
