@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -49,9 +50,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The web dashboard in a real headless Chromium against a whole controller (HTTP API, embedded
- * broker, SQLite) and twelve virtual nodes of the real agent core in two districts: two crash-loop
- * a workload (NOT_READY), one never starts (PENDING), one shuts down (UNREACHABLE). A canary
- * rollout soaks long enough to be paused and resumed from its page.
+ * broker, SQLite) and twelve virtual nodes of the real agent core in two districts: on two a
+ * workload fails (its probe on one, its image pull on the other: NOT_READY, steadily, where a crash
+ * loop would flap READY at each restart), one never starts (PENDING), one shuts down (UNREACHABLE).
+ * A canary rollout soaks long enough to be paused and resumed from its page.
  *
  * <p>Needs Debian's {@code chromium} and {@code chromium-driver} at {@code /usr/bin} (CI installs
  * them); Selenium is given both paths so it never looks for a browser or driver to download.
@@ -63,7 +65,7 @@ class DashboardBrowserIT {
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration CONVERGE = Duration.ofSeconds(30);
   private static final Duration UI = Duration.ofSeconds(10);
-  private static final String CRASHING_IMAGE = "registry.example/web:1";
+  private static final String WEB_IMAGE = "registry.example/web:1";
 
   /** node id to (district, site); ids sort by district and site. */
   private static final Map<String, List<String>> NODES = new LinkedHashMap<>();
@@ -85,8 +87,13 @@ class DashboardBrowserIT {
   /** Started, then shut down before the tests. */
   private static final String SHUT_DOWN = "gw-s2-2";
 
-  /** The web workload's image crash-loops on these. */
-  private static final Set<String> CRASHING = Set.of("gw-n2-3", "gw-s1-3");
+  /** The web workload runs and fails its health check here. */
+  private static final String UNHEALTHY = "gw-n2-3";
+
+  /** The web workload's image cannot be pulled here. */
+  private static final String UNPULLABLE = "gw-s1-3";
+
+  private static final Set<String> FAILING = Set.of(UNHEALTHY, UNPULLABLE);
 
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
   private final ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -124,9 +131,9 @@ class DashboardBrowserIT {
         startNode(id, enrolled, dir.resolve("nodes").resolve(id));
       }
     }
-    apply(manifest("web", CRASHING_IMAGE, ""));
+    apply(manifest("web", WEB_IMAGE, "") + WEB_HEALTH_CHECK);
     apply(manifest("canary", "registry.example/canary:1", ""));
-    await("every started node ready or crash-looping")
+    await("every started node ready or failing")
         .atMost(CONVERGE)
         .until(() -> byState().equals(states(9, 2, 1, 0)));
     running.remove(SHUT_DOWN).close();
@@ -172,13 +179,7 @@ class DashboardBrowserIT {
     signIn(c.adminToken());
     Map<String, Long> expected = states(8, 2, 1, 1);
     awaitCounts(expected);
-    JsonNode summary = c.get("/api/v1/fleet/summary").json();
-    for (Map.Entry<String, Long> e : expected.entrySet()) {
-      assertEquals(
-          e.getValue(),
-          summary.get("byState").path(e.getKey()).asLong(0),
-          "the API's count of " + e.getKey());
-    }
+    assertEquals(expected, byState(), "the API counts what the page shows");
     assertEquals("12", text(By.cssSelector("[data-testid=count-total] .count-n")));
 
     List<WebElement> tiles = browser.findElements(testid("node-tile"));
@@ -202,7 +203,7 @@ class DashboardBrowserIT {
     }
     assertEquals("UNREACHABLE", tile(SHUT_DOWN).getDomAttribute("data-state"));
     assertEquals("PENDING", tile(NEVER_STARTED).getDomAttribute("data-state"));
-    for (String id : CRASHING) {
+    for (String id : FAILING) {
       assertEquals("NOT_READY", tile(id).getDomAttribute("data-state"), id);
     }
 
@@ -241,7 +242,7 @@ class DashboardBrowserIT {
   void aNodeOpensFromTheGridWithItsWorkloadsAndEvents() {
     signIn(c.adminToken());
     await().atMost(UI).ignoreExceptions().until(() -> tile("gw-n2-3").isDisplayed());
-    tile("gw-n2-3").click();
+    click(By.cssSelector("[data-testid=node-tile][data-node=gw-n2-3]"));
     await("the node page")
         .atMost(UI)
         .ignoreExceptions()
@@ -263,12 +264,11 @@ class DashboardBrowserIT {
               return images.size() == 2 && !images.containsValue("—");
             });
     assertEquals(
-        Map.of("canary", images.get("canary"), "web", CRASHING_IMAGE), images, images.toString());
+        Map.of("canary", images.get("canary"), "web", WEB_IMAGE), images, images.toString());
     assertTrue(images.get("canary").startsWith("registry.example/canary:"), images.toString());
     assertTrue(
-        text(By.cssSelector("[data-testid=workload-row][data-workload=web]"))
-            .contains("CRASH_LOOP"),
-        "the crash-looping workload shows its state");
+        text(By.cssSelector("[data-testid=workload-row][data-workload=web]")).contains("UNHEALTHY"),
+        "the failing workload shows its health");
     await("its events")
         .atMost(UI)
         .ignoreExceptions()
@@ -284,13 +284,16 @@ class DashboardBrowserIT {
     assertTrue(
         apiTypes.containsAll(shownTypes), "shown " + shownTypes + ", the API has " + apiTypes);
 
+    screenshot("dashboard-node.png");
+
     // The same page from the nodes table, filtered by state on the server.
     navigate("#/nodes?state=NOT_READY");
     await("the filtered table")
         .atMost(UI)
         .ignoreExceptions()
         .until(() -> rowNodes().equals(List.of("gw-n2-3", "gw-s1-3")));
-    browser.findElement(By.cssSelector("[data-testid=node-row][data-node=gw-s1-3] td")).click();
+    screenshot("dashboard-nodes.png");
+    click(By.cssSelector("[data-testid=node-row][data-node=gw-s1-3] td"));
     await("the node page from a row")
         .atMost(UI)
         .ignoreExceptions()
@@ -311,14 +314,14 @@ class DashboardBrowserIT {
         .atMost(UI)
         .ignoreExceptions()
         .until(() -> browser.findElement(By.linkText("canary")).isDisplayed());
-    browser.findElement(By.linkText("canary")).click();
+    click(By.linkText("canary"));
     await("the rollout in progress")
         .atMost(UI)
         .ignoreExceptions()
         .until(() -> text(testid("rollout-state")).equals("PROGRESSING"));
     assertEquals(2, browser.findElements(testid("rollout-step")).size(), "two canary steps");
 
-    browser.findElement(testid("rollout-pause")).click();
+    click(testid("rollout-pause"));
     await("paused, through the API")
         .atMost(UI)
         .until(() -> rolloutState("canary").equals("PAUSED"));
@@ -327,7 +330,7 @@ class DashboardBrowserIT {
         .ignoreExceptions()
         .until(() -> text(testid("rollout-state")).equals("PAUSED"));
 
-    browser.findElement(testid("rollout-resume")).click();
+    click(testid("rollout-resume"));
     await("resumed, through the API")
         .atMost(UI)
         .until(() -> rolloutState("canary").equals("PROGRESSING"));
@@ -391,6 +394,12 @@ class DashboardBrowserIT {
           progressDeadline: 30m
       """;
 
+  /** Appended to the web manifest's template: an exec check each second. */
+  private static final String WEB_HEALTH_CHECK =
+      """
+          healthCheck: {exec: {command: [/bin/true]}, periodSeconds: 1, failureThreshold: 1}
+      """;
+
   private static String manifest(String name, String image, String strategy) {
     return """
     apiVersion: flotilla.dev/v1
@@ -417,10 +426,11 @@ class DashboardBrowserIT {
             scheduler,
             new Random(id.hashCode()),
             ImageBehaviour.HEALTHY,
-            CRASHING.contains(id)
-                ? Map.of(
-                    CRASHING_IMAGE, ImageBehaviour.HEALTHY.withCrashAfter(Duration.ofMillis(200)))
-                : Map.of(),
+            switch (id) {
+              case UNHEALTHY -> Map.of(WEB_IMAGE, ImageBehaviour.HEALTHY.withProbeHealthy(false));
+              case UNPULLABLE -> Map.of(WEB_IMAGE, ImageBehaviour.HEALTHY.withPullFails(true));
+              default -> Map.of();
+            },
             Set.of());
     VirtualNode node =
         new VirtualNode(
@@ -550,6 +560,21 @@ class DashboardBrowserIT {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the screenshot " + shot, e);
     }
+  }
+
+  /**
+   * Clicks what {@code by} finds, finding it again when a live refresh replaced it between finding
+   * and clicking (the click then never reached it, so it is not given twice).
+   */
+  private void click(By by) {
+    await("click " + by)
+        .atMost(UI)
+        .ignoreException(StaleElementReferenceException.class)
+        .until(
+            () -> {
+              browser.findElement(by).click();
+              return true;
+            });
   }
 
   private String text(By by) {
