@@ -168,13 +168,20 @@ public final class FleetService {
 
   /** The role of a presented API token; empty when unknown or expired. */
   public Optional<Role> authenticate(String token) {
+    return apiToken(token).map(t -> Role.valueOf(t.role()));
+  }
+
+  /**
+   * The stored token (role, description, expiry; never the secret) a presented API token stands
+   * for; empty when unknown or expired. The one token check the API filter and {@code whoami} use.
+   */
+  public Optional<FleetStore.ApiToken> apiToken(String token) {
     if (token == null || !token.startsWith(Tokens.API_PREFIX)) {
       return Optional.empty();
     }
     return store
         .apiTokenByHash(Tokens.sha256(token))
-        .filter(t -> t.expiresAt() == null || t.expiresAt().isAfter(clock.instant()))
-        .map(t -> Role.valueOf(t.role()));
+        .filter(t -> t.expiresAt() == null || t.expiresAt().isAfter(clock.instant()));
   }
 
   public IssuedToken createEnrollmentToken(String description, int maxUses, Duration ttl) {

@@ -14,8 +14,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Every call but health and enrollment needs an API token ({@code Authorization: Bearer flt_...});
- * a viewer token may only read. Enrollment carries its bootstrap token in its body.
+ * Every call but health, enrollment and the dashboard's static files needs an API token ({@code
+ * Authorization: Bearer flt_...}); a viewer token may only read. Enrollment carries its bootstrap
+ * token in its body.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 final class ApiAuthFilter {
@@ -30,6 +31,9 @@ final class ApiAuthFilter {
   @Nullable HttpResponse<ApiError> filter(HttpRequest<?> request) {
     String path = request.getPath();
     if (path.equals("/health") || path.startsWith("/health/") || path.equals("/api/v1/enroll")) {
+      return null;
+    }
+    if (isDashboardAsset(request.getMethod(), path)) {
       return null;
     }
     String header = request.getHeaders().getAuthorization().orElse("");
@@ -48,6 +52,19 @@ final class ApiAuthFilter {
           ApiError.of("forbidden", "a viewer token may only read; this needs an admin token"));
     }
     return null;
+  }
+
+  /**
+   * The dashboard's static files and the redirects to them hold no data, so a browser loads them
+   * without a token; the page then sends the token with every data call.
+   */
+  static boolean isDashboardAsset(HttpMethod method, String path) {
+    if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+      return false;
+    }
+    return path.equals("/")
+        || path.equals("/ui")
+        || (path.startsWith("/ui/") && !path.contains("..") && !path.contains("%"));
   }
 
   private static HttpResponse<ApiError> unauthorized(String message) {
