@@ -396,7 +396,8 @@ public final class PodmanContainerRuntime implements ContainerRuntime {
    * Podman sends them, at most {@value #LOG_CHUNK_BYTES} bytes each. Without follow the read is
    * bounded like an ordinary call ({@value #READ_SECONDS} s); with follow it is cancelled when the
    * follow time is over, which ends the read normally. Podman ends a follow itself when the
-   * container stops.
+   * container stops. Each stream keeps its order; between them Podman 4.3 may answer a non-follow
+   * read with stdout's lines before stderr's, and apply {@code tail} in that order.
    */
   @Override
   public void logs(String id, int tailLines, Duration follow, LogSink sink) {
