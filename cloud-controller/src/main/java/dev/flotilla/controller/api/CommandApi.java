@@ -4,6 +4,7 @@ import dev.flotilla.controller.Controller;
 import dev.flotilla.controller.FleetService;
 import dev.flotilla.controller.command.Commands;
 import dev.flotilla.controller.command.Commands.NodeUnreachableException;
+import dev.flotilla.controller.model.Deployment;
 import dev.flotilla.controller.model.InvalidInputException;
 import dev.flotilla.controller.model.Node;
 import dev.flotilla.protocol.v1.Command;
@@ -35,6 +36,7 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -89,20 +91,27 @@ final class CommandApi {
     }
   }
 
-  /** A workload as the node reports it now. */
+  /**
+   * A workload as the node reports it now.
+   *
+   * @param image the image of that revision as the controller dispatched it; null when the
+   *     controller no longer knows the revision (the node does not report images)
+   */
   record LiveWorkload(
       String name,
       String revision,
+      @Nullable String image,
       String state,
       String health,
       int restarts,
       String message,
       @Nullable String since,
       Usage usage) {
-    static LiveWorkload of(WorkloadStatus w) {
+    static LiveWorkload of(WorkloadStatus w, @Nullable String image) {
       return new LiveWorkload(
           w.getName(),
           w.getRevision(),
+          image,
           w.getState().name(),
           w.getHealth().name(),
           w.getRestartCount(),
@@ -119,12 +128,15 @@ final class CommandApi {
       @Nullable String reportedAt,
       List<LiveWorkload> workloads,
       Usage resources) {
-    static LiveStatus of(NodeStatus s) {
+    static LiveStatus of(
+        NodeStatus s, java.util.function.BiFunction<String, String, @Nullable String> images) {
       return new LiveStatus(
           s.getNodeId(),
           s.getObservedGeneration(),
           s.hasReportedAt() ? instant(s.getReportedAt()) : null,
-          s.getWorkloadsList().stream().map(LiveWorkload::of).toList(),
+          s.getWorkloadsList().stream()
+              .map(w -> LiveWorkload.of(w, images.apply(w.getName(), w.getRevision())))
+              .toList(),
           Usage.of(s.getNodeUsage()));
     }
   }
@@ -279,7 +291,28 @@ final class CommandApi {
     if (!reply.hasStatus()) {
       throw new CommandFailedException("node " + id + " answered report_status without a status");
     }
-    return LiveStatus.of(reply.getStatus());
+    return LiveStatus.of(reply.getStatus(), this::image);
+  }
+
+  /** The image of {@code workload}'s {@code revision} as dispatched; null when unknown. */
+  private @Nullable String image(String workload, String revision) {
+    try {
+      Deployment current = fleet.deployment(workload);
+      if (String.valueOf(current.revision()).equals(revision)) {
+        return current.template().image();
+      }
+      for (FleetService.Revision r : fleet.revisions(workload)) {
+        if (String.valueOf(r.revision()).equals(revision)
+            && r.manifest().get("spec") instanceof Map<?, ?> spec
+            && spec.get("template") instanceof Map<?, ?> template
+            && template.get("image") instanceof String image) {
+          return image;
+        }
+      }
+    } catch (FleetService.NotFoundException e) {
+      // a workload the controller does not know (any more)
+    }
+    return null;
   }
 
   // ---- helpers --------------------------------------------------------------------------------

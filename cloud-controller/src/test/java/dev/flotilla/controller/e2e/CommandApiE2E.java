@@ -170,6 +170,7 @@ class CommandApiE2E {
     assertEquals("talker", talker.get("name").asText());
     assertEquals("RUNNING", talker.get("state").asText());
     assertEquals("1", talker.get("revision").asText());
+    assertEquals(podman.busyboxImage(), talker.get("image").asText());
     assertTrue(talker.get("usage").get("memoryBytes").asLong() > 0, live.toString());
     assertTrue(live.json().get("resources").get("memoryBytes").asLong() > 0, live.toString());
   }
