@@ -47,11 +47,12 @@ import org.jspecify.annotations.Nullable;
  * Remote commands, version 1: a node's workload logs (whole or followed), restart of a workload, a
  * resync, and the node's live status, each sent to the node over MQTT and answered from its reply.
  *
- * <p>Each call waits for the node (up to {@code timeout}, default {@code flotilla.commands.timeout}
- * ): 504 {@code node_unreachable} when it does not answer, saying whether it is offline; 502 {@code
- * command_failed} when it answered ERROR or does not know the command; 404 for an unknown node or a
- * workload the node does not run; 400 for a bad parameter or another refusal. GET needs any API
- * token, POST an admin token ({@link ApiAuthFilter}).
+ * <p>Each call waits for the node up to {@code timeout} (default: the setting {@code
+ * flotilla.commands.timeout}), plus a short grace. Errors: 504 {@code node_unreachable} when the
+ * node does not answer, saying whether it is offline; 502 {@code command_failed} when it answered
+ * ERROR or does not know the command; 404 for an unknown node or a workload the node does not run;
+ * 400 for a bad parameter or another refusal. GET needs any API token, POST an admin token ({@link
+ * ApiAuthFilter}).
  */
 @io.micronaut.http.annotation.Controller("/api/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
