@@ -3,6 +3,7 @@ package dev.flotilla.controller;
 import dev.flotilla.controller.broker.BrokerCounters;
 import dev.flotilla.controller.broker.BrokerSettings;
 import dev.flotilla.controller.broker.EmbeddedBroker;
+import dev.flotilla.controller.command.Commands;
 import dev.flotilla.controller.dispatch.Dispatcher;
 import dev.flotilla.controller.ingest.Ingest;
 import dev.flotilla.controller.mqtt.ControllerLink;
@@ -33,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one wiring place of the controller's core: store, secrets, broker (embedded or external), the
- * controller's MQTT link, dispatch, ingest and the liveness sweep. The HTTP API sits on top of
- * {@link #fleet()}; the simulator wires the same class.
+ * controller's MQTT link, dispatch, ingest, remote commands and the liveness sweep. The HTTP API
+ * sits on top of {@link #fleet()}; the simulator wires the same class.
  *
  * <p>{@link #start} brings everything up in order and publishes anything left unacknowledged by a
  * previous run; {@link #close} takes it down in reverse order.
@@ -58,6 +59,7 @@ public final class Controller implements AutoCloseable {
   private final StoreCredentials credentials;
   private final String brokerUrl;
   private final ProfileCatalog profiles;
+  private final Commands commands;
 
   /** Set when a node's state changed since the last placement; the placement tick clears it. */
   private final AtomicBoolean statesChanged = new AtomicBoolean();
@@ -167,6 +169,14 @@ public final class Controller implements AutoCloseable {
               new RolloutRunner(store),
               metrics);
       fleet.attach(dispatcher, link);
+      commands =
+          new Commands(
+              link,
+              store::node,
+              new WireDecoder(new DecodeLimits(settings.maxPayloadBytes())),
+              clock,
+              timers,
+              settings.commandTimeout());
     } catch (RuntimeException e) {
       if (startedLink != null) {
         startedLink.close();
@@ -195,7 +205,7 @@ public final class Controller implements AutoCloseable {
   }
 
   private void startRunning() {
-    link.start(ingest::accept);
+    link.start(ingest::accept, commands::onReply);
     fleet.ensureAdminToken();
     dispatcher.republish();
     dispatcher.request();
@@ -252,6 +262,11 @@ public final class Controller implements AutoCloseable {
   /** The fleet operations the API calls. */
   public FleetService fleet() {
     return fleet;
+  }
+
+  /** Remote commands to nodes (logs, restart, resync, live status); the API calls them. */
+  public Commands commands() {
+    return commands;
   }
 
   /** The URL of the broker the controller's own client uses. */

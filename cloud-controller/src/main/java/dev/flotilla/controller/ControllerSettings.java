@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param maxPayloadBytes the largest message accepted from a node
  * @param profilesDir the operator's own firmware profiles, beside the built-in ones; null for none
  * @param unreachableGrace how long a replica waits on an unreachable node before it moves
+ * @param commandTimeout how long a remote command waits for the node's reply when the caller names
+ *     no time; also the command's message expiry at the broker
  */
 public record ControllerSettings(
     Path dataDir,
@@ -40,10 +42,12 @@ public record ControllerSettings(
     Duration republishInterval,
     int maxPayloadBytes,
     @Nullable Path profilesDir,
-    Duration unreachableGrace) {
+    Duration unreachableGrace,
+    Duration commandTimeout) {
 
   public static final Path DEFAULT_DATA_DIR = Path.of("flotilla-data");
   public static final int DEFAULT_BROKER_PORT = 1883;
+  public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
   public ControllerSettings {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -56,6 +60,11 @@ public record ControllerSettings(
     Objects.requireNonNull(livenessInterval, "livenessInterval");
     Objects.requireNonNull(republishInterval, "republishInterval");
     Objects.requireNonNull(unreachableGrace, "unreachableGrace");
+    Objects.requireNonNull(commandTimeout, "commandTimeout");
+    if (commandTimeout.isNegative() || commandTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "flotilla.commands.timeout must be positive, was " + commandTimeout);
+    }
     if (brokerPort < 1 || brokerPort > 65_535) {
       throw new IllegalArgumentException(
           "flotilla.broker.port must be 1..65535, was " + brokerPort);
@@ -63,6 +72,44 @@ public record ControllerSettings(
     if (maxPayloadBytes < 1024) {
       throw new IllegalArgumentException("flotilla.ingest.max-payload-bytes must be at least 1024");
     }
+  }
+
+  /** The settings before remote commands, with the default command timeout. */
+  public ControllerSettings(
+      Path dataDir,
+      String brokerHost,
+      int brokerPort,
+      @Nullable String externalBrokerUrl,
+      String externalBrokerUsername,
+      String externalBrokerPassword,
+      @Nullable String advertisedBrokerUrl,
+      @Nullable String jdbcUrl,
+      String jdbcUser,
+      String jdbcPassword,
+      Duration staleAfter,
+      Duration livenessInterval,
+      Duration republishInterval,
+      int maxPayloadBytes,
+      @Nullable Path profilesDir,
+      Duration unreachableGrace) {
+    this(
+        dataDir,
+        brokerHost,
+        brokerPort,
+        externalBrokerUrl,
+        externalBrokerUsername,
+        externalBrokerPassword,
+        advertisedBrokerUrl,
+        jdbcUrl,
+        jdbcUser,
+        jdbcPassword,
+        staleAfter,
+        livenessInterval,
+        republishInterval,
+        maxPayloadBytes,
+        profilesDir,
+        unreachableGrace,
+        DEFAULT_COMMAND_TIMEOUT);
   }
 
   /** The defaults, with the data in {@code dataDir}. */
@@ -83,7 +130,8 @@ public record ControllerSettings(
         Duration.ofSeconds(10),
         256 * 1024,
         null,
-        Duration.ofMinutes(10));
+        Duration.ofMinutes(10),
+        DEFAULT_COMMAND_TIMEOUT);
   }
 
   /** Whether the controller embeds its broker. */

@@ -33,12 +33,17 @@ public final class Agent implements AutoCloseable {
   private final ExecutorService coreThread;
   private final ExecutorService pulls;
   private final ExecutorService probes;
+  private final ExecutorService commands;
 
   private Agent(AgentConfig config, Clock clock, StepHook hook) {
     timers = Executors.newSingleThreadScheduledExecutor(threads("flotilla-timer"));
     coreThread = Executors.newSingleThreadExecutor(threads("flotilla-core"));
     pulls = Executors.newSingleThreadExecutor(threads("flotilla-pull"));
     probes = Executors.newFixedThreadPool(2, threads("flotilla-probe"));
+    // A virtual thread per command: a log follow blocks its thread for minutes.
+    commands =
+        Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("flotilla-command-", 1).factory());
     store = SqliteAgentStore.open(config.storeFile(), config.outboxLimits());
     runtime = new PodmanContainerRuntime(config.podmanSocket());
     AtomicReference<AgentCore> coreRef = new AtomicReference<>();
@@ -65,6 +70,7 @@ public final class Agent implements AutoCloseable {
             coreThread,
             pulls,
             probes,
+            commands,
             hook);
     coreRef.set(core);
   }
@@ -88,7 +94,8 @@ public final class Agent implements AutoCloseable {
   @Override
   public void close() {
     core.close();
-    for (ExecutorService pool : new ExecutorService[] {timers, coreThread, pulls, probes}) {
+    for (ExecutorService pool :
+        new ExecutorService[] {timers, coreThread, pulls, probes, commands}) {
       pool.shutdownNow();
     }
     try {

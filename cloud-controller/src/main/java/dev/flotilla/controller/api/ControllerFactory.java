@@ -46,7 +46,8 @@ final class ControllerFactory {
                 "flotilla.ingest.max-payload-bytes", Integer.class, d.maxPayloadBytes()),
             pathOrNull(env.getProperty("flotilla.profiles.dir", String.class, "")),
             env.getProperty(
-                "flotilla.placement.unreachable-grace", Duration.class, d.unreachableGrace()));
+                "flotilla.placement.unreachable-grace", Duration.class, d.unreachableGrace()),
+            env.getProperty("flotilla.commands.timeout", Duration.class, d.commandTimeout()));
     return Controller.start(settings, registry, Clock.systemUTC());
   }
 

@@ -18,6 +18,7 @@ import dev.flotilla.protocol.DesiredStateVerifier;
 import dev.flotilla.protocol.ProtocolException;
 import dev.flotilla.protocol.Timestamps;
 import dev.flotilla.protocol.Topics;
+import dev.flotilla.protocol.WireDecoder;
 import dev.flotilla.protocol.v1.DesiredState;
 import dev.flotilla.protocol.v1.NodeStatus;
 import java.lang.System.Logger.Level;
@@ -47,7 +48,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * only submit work. Triggers (timer, runtime events, new desired state, health changes, a pull that
  * ended) only mark work as needed; one reconcile pass runs at a time and triggers that arrive
  * meanwhile coalesce into one more pass. Nothing on this path waits on the network: the link is
- * asynchronous and image pulls run on {@code pulls}.
+ * asynchronous and image pulls run on {@code pulls}. The controller's commands ({@link
+ * CommandHandler}) run on {@code commandWorker}, which may block for the length of a log follow;
+ * what they change or read of the core (a restart, a status) runs on the serial executor.
  */
 public final class AgentCore implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(AgentCore.class.getName());
@@ -65,6 +68,7 @@ public final class AgentCore implements AutoCloseable {
   private final ImagePuller puller;
   private final ActionExecutor executor;
   private final HealthMonitor health;
+  private final CommandHandler commands;
 
   private final AtomicBoolean reconcilePending = new AtomicBoolean();
   private final AtomicBoolean draining = new AtomicBoolean();
@@ -81,6 +85,7 @@ public final class AgentCore implements AutoCloseable {
   private boolean statusUnsent;
   private boolean runtimeDown;
   private ScheduledFuture<?> wake;
+  private Map<String, Planner.Update> lastUpdates = Map.of();
   // Workload -> the spec hash whose hold for a maintenance window was last announced.
   private final Map<String, String> heldAnnounced = new HashMap<>();
   // The last refused payload, so that a refused retained message coming back on every reconnect
@@ -98,6 +103,7 @@ public final class AgentCore implements AutoCloseable {
       Executor pool,
       Executor pulls,
       Executor probes,
+      Executor commandWorker,
       StepHook hook) {
     this.settings = settings;
     this.store = store;
@@ -133,6 +139,30 @@ public final class AgentCore implements AutoCloseable {
                       Map.of("health", verdict.name(), "container", container)));
               trigger("health changed");
             });
+    this.commands =
+        new CommandHandler(
+            settings.node(),
+            new WireDecoder(),
+            runtime,
+            link,
+            commandWorker,
+            this::emit,
+            new CommandHandler.Node() {
+              @Override
+              public CompletableFuture<String> restart(String workload) {
+                return onSerial(() -> restartWorkload(workload));
+              }
+
+              @Override
+              public void resync() {
+                trigger("operator command");
+              }
+
+              @Override
+              public CompletableFuture<NodeStatus> fullStatus() {
+                return onSerial(AgentCore.this::liveStatus);
+              }
+            });
   }
 
   /**
@@ -166,6 +196,11 @@ public final class AgentCore implements AutoCloseable {
           @Override
           public void onDesired(byte[] payload) {
             serial.execute(() -> intake(payload));
+          }
+
+          @Override
+          public void onCommand(byte[] payload, byte[] correlationData) {
+            commands.accept(payload, correlationData);
           }
 
           @Override
@@ -323,6 +358,7 @@ public final class AgentCore implements AutoCloseable {
       trigger("follow-up");
       return;
     }
+    lastUpdates = plan.updates();
     health.sync(desired, containers);
     if (plan.converged() && desired.isPresent()) {
       long generation = desired.get().generation();
@@ -386,6 +422,99 @@ public final class AgentCore implements AutoCloseable {
     // Rounded up: waking a fraction of a millisecond early would find the timer not yet due.
     long millis = Math.max(1, delay.plusNanos(999_999).toMillis());
     wake = scheduler.schedule(() -> trigger("wake"), millis, TimeUnit.MILLISECONDS);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Commands (called through CommandHandler.Node; the work runs on the serial executor)
+
+  /** Runs {@code work} on the serial executor; the future fails with what it throws. */
+  private <T> CompletableFuture<T> onSerial(java.util.function.Supplier<T> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    serial.execute(
+        () -> {
+          try {
+            result.complete(work.get());
+          } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+          }
+        });
+    return result;
+  }
+
+  /**
+   * Replaces the workload's container with a fresh one from the same spec: stops and removes it,
+   * then runs a reconcile pass at once, which creates and starts the new container (no earlier than
+   * a restart back-off allows). On the serial executor, so it never races the reconciler. Refused
+   * while an update runs two containers side by side.
+   */
+  private String restartWorkload(String workload) {
+    List<ContainerInfo> mine =
+        runtime.listByLabel(Labels.WORKLOAD).stream()
+            .filter(c -> c.workload().filter(workload::equals).isPresent())
+            .toList();
+    if (mine.isEmpty()) {
+      throw new CommandHandler.Refused(
+          dev.flotilla.protocol.v1.CommandReply.Result.REJECTED,
+          "node " + settings.node().value() + " runs no workload " + workload);
+    }
+    if (mine.size() > 1) {
+      throw new CommandHandler.Refused(
+          dev.flotilla.protocol.v1.CommandReply.Result.REJECTED,
+          "workload "
+              + workload
+              + " is being updated ("
+              + mine.size()
+              + " containers); restart it once the update is done");
+    }
+    ContainerInfo old = mine.get(0);
+    runtime.stop(old.id(), ActionExecutor.STOP_TIMEOUT);
+    runtime.remove(old.id(), true);
+    emit(
+        Events.info(
+            "workload.restarted",
+            workload,
+            acceptedGeneration(),
+            "restarted " + workload + " (operator command): container " + shortId(old.id()),
+            Map.of("reason", "operator command", "container", old.id())));
+    reconcile();
+    Optional<ContainerInfo> fresh =
+        CommandHandler.currentContainer(runtime.listByLabel(Labels.WORKLOAD), workload)
+            .filter(c -> !c.id().equals(old.id()));
+    return fresh
+        .map(
+            c ->
+                "restarted "
+                    + workload
+                    + ": container "
+                    + shortId(old.id())
+                    + " replaced by "
+                    + shortId(c.id()))
+        .orElse(
+            "restarted "
+                + workload
+                + ": container "
+                + shortId(old.id())
+                + " removed; the reconciler starts a new one as soon as it may");
+  }
+
+  /** A FULL status of the node now, as the reconciler last planned it. */
+  private NodeStatus liveStatus() {
+    return StatusBuilder.full(
+            settings.node().value(),
+            appliedGeneration,
+            desired,
+            runtime.listByLabel(Labels.WORKLOAD),
+            store.restartStates(),
+            health.verdicts(),
+            puller.pulling(),
+            lastUpdates)
+        .toBuilder()
+        .setReportedAt(Timestamps.of(clock.instant()))
+        .build();
+  }
+
+  private static String shortId(String id) {
+    return id.length() > 12 ? id.substring(0, 12) : id;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -23,6 +23,17 @@ public interface FleetLink extends AutoCloseable {
    */
   CompletableFuture<Void> publish(Topics.Kind kind, byte[] payload);
 
+  /**
+   * Publishes a reply to a command at QoS 1 on this node's {@code cmd/reply} topic, with the MQTT 5
+   * correlation data copied from the command. Like {@link #publish}: never blocks, fails at once
+   * when the link is down (nothing is queued while offline: the command's caller times out), and
+   * completes on the broker's PUBACK.
+   *
+   * @param correlationData the command's correlation data; empty when it had none (then none is
+   *     sent)
+   */
+  CompletableFuture<Void> publishReply(byte[] payload, byte[] correlationData);
+
   /** Publishes an OFFLINE presence when connected, then disconnects. */
   @Override
   void close();
@@ -31,6 +42,15 @@ public interface FleetLink extends AutoCloseable {
   interface Listener {
     /** A message arrived on this node's desired topic (retained or live). */
     void onDesired(byte[] payload);
+
+    /**
+     * A command arrived on this node's {@code cmd} topic. The listener must hand it to a worker at
+     * once: the broker's PUBACK for it waits for this call.
+     *
+     * @param correlationData the MQTT 5 correlation data of the command, to be copied onto its
+     *     replies; empty when the command had none
+     */
+    default void onCommand(byte[] payload, byte[] correlationData) {}
 
     /** The link is (re)connected and subscribed; a good moment to drain the outbox. */
     void onConnected();

@@ -54,6 +54,18 @@ public interface ContainerRuntime extends AutoCloseable {
   Stats stats(String id);
 
   /**
+   * Reads a container's log (stdout and stderr together, as the engine interleaves them) and hands
+   * it to {@code sink} in chunks, on the caller's thread; blocks until the log is read, the sink
+   * says stop, or the follow time is over. Works on running and stopped containers.
+   *
+   * @param tailLines how many lines from the end of the log; negative for the whole log
+   * @param follow zero or negative: read what the log holds now and return; positive: then go on
+   *     reading what the container writes until it stops or this long has passed
+   * @throws ContainerRuntimeException NOT_FOUND when there is no such container
+   */
+  void logs(String id, int tailLines, Duration follow, LogSink sink);
+
+  /**
    * Streams container events (start, die, stop, remove, ...) to {@code listener} on a thread of the
    * runtime's own, until the returned handle is closed. A broken stream is reconnected by the
    * implementation.
@@ -62,6 +74,17 @@ public interface ContainerRuntime extends AutoCloseable {
 
   @Override
   void close();
+
+  /** Receives a container's log as {@link #logs} reads it. */
+  @FunctionalInterface
+  interface LogSink {
+    /**
+     * One chunk of log bytes, in order; never empty. The array belongs to the sink.
+     *
+     * @return false to stop reading (the caller's byte budget is spent, say)
+     */
+    boolean accept(byte[] chunk);
+  }
 
   /**
    * @param exitCode the command's exit code; -1 when it timed out

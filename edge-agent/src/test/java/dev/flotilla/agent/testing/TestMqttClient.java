@@ -41,11 +41,18 @@ public final class TestMqttClient implements AutoCloseable {
    * @param topic the topic it was published on
    * @param payload its payload (a copy)
    * @param retained whether the publisher set the retain flag, or it is a retained copy
+   * @param correlationData its MQTT 5 correlation data (a copy); empty when it had none
    */
-  public record Received(String topic, byte[] payload, boolean retained) {
+  public record Received(String topic, byte[] payload, boolean retained, byte[] correlationData) {
     public Received {
       Objects.requireNonNull(topic, "topic");
       payload = payload.clone();
+      correlationData = correlationData.clone();
+    }
+
+    /** A message without correlation data. */
+    public Received(String topic, byte[] payload, boolean retained) {
+      this(topic, payload, retained, new byte[0]);
     }
 
     @Override
@@ -54,16 +61,23 @@ public final class TestMqttClient implements AutoCloseable {
     }
 
     @Override
+    public byte[] correlationData() {
+      return correlationData.clone();
+    }
+
+    @Override
     public boolean equals(Object other) {
       return other instanceof Received r
           && topic.equals(r.topic)
           && retained == r.retained
-          && Arrays.equals(payload, r.payload);
+          && Arrays.equals(payload, r.payload)
+          && Arrays.equals(correlationData, r.correlationData);
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(topic, retained, Arrays.hashCode(payload));
+      return Objects.hash(
+          topic, retained, Arrays.hashCode(payload), Arrays.hashCode(correlationData));
     }
 
     @Override
@@ -111,6 +125,30 @@ public final class TestMqttClient implements AutoCloseable {
   /** Publishes at QoS 1, retained, and waits for the PUBACK. */
   public void publishRetained(String topic, byte[] payload) {
     publish(topic, payload, true);
+  }
+
+  /**
+   * Publishes at QoS 1, not retained, as a controller sends a command: with correlation data, a
+   * response topic and a message expiry interval; waits for the PUBACK.
+   */
+  public void publishRequest(
+      String topic,
+      byte[] payload,
+      byte[] correlationData,
+      String responseTopic,
+      long expirySeconds) {
+    MqttProperties properties = new MqttProperties();
+    properties.setCorrelationData(correlationData.clone());
+    properties.setResponseTopic(responseTopic);
+    properties.setMessageExpiryInterval(expirySeconds);
+    MqttMessage message = new MqttMessage(payload.clone(), 1, false, properties);
+    try {
+      IMqttToken token = client.publish(topic, message);
+      token.waitForCompletion(TIMEOUT.toMillis());
+      requireSuccess(token, "publish to " + topic);
+    } catch (MqttException e) {
+      throw new IllegalStateException("cannot publish to " + topic, e);
+    }
   }
 
   /** Deletes the retained message of {@code topic} (an empty retained publish). */
@@ -205,7 +243,14 @@ public final class TestMqttClient implements AutoCloseable {
   private final class Collector implements MqttCallback {
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-      received.add(new Received(topic, message.getPayload(), message.isRetained()));
+      MqttProperties properties = message.getProperties();
+      byte[] correlation = properties == null ? null : properties.getCorrelationData();
+      received.add(
+          new Received(
+              topic,
+              message.getPayload(),
+              message.isRetained(),
+              correlation == null ? new byte[0] : correlation));
     }
 
     @Override

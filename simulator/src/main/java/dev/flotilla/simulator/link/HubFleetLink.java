@@ -58,9 +58,11 @@ import java.util.random.RandomGenerator;
  * Keep Alive of the CONNACK). The will is a retained QoS 1 OFFLINE {@link Presence} on the node's
  * presence topic with the Will Delay Interval {@link LinkSettings#willDelay()}. After a successful
  * CONNACK the link publishes the retained QoS 1 ONLINE presence (the birth) and subscribes to the
- * node's desired topic at QoS 1, in that order, as Paho's link does; once the SUBACK grants it the
- * link is connected and calls {@link Listener#onConnected()}. A PUBLISH on the desired topic goes
- * to {@link Listener#onDesired} and is acknowledged (PUBACK) after the listener returns.
+ * node's desired and {@code cmd} topics at QoS 1 (one SUBSCRIBE), in that order, as Paho's link
+ * does; once the SUBACK grants both the link is connected and calls {@link Listener#onConnected()}.
+ * A PUBLISH on the desired topic goes to {@link Listener#onDesired}, one on the cmd topic to {@link
+ * Listener#onCommand} with its correlation data, and each is acknowledged (PUBACK) after the
+ * listener returns. {@link #publishReply} sends the correlation data back on {@code cmd/reply}.
  *
  * <p><b>Connecting.</b> Every attempt is a new TCP connection. An attempt that gets no CONNACK
  * within its connect time-out (the keep-alive, 1 to 30 s, as Paho's) is given up; after a failure
@@ -144,6 +146,8 @@ public final class HubFleetLink implements FleetLink {
   private final String nodeId;
   private final String desiredTopic;
   private final String presenceTopic;
+  private final String commandTopic;
+  private final String replyTopic;
   private final InetSocketAddress address;
   private final long connectTimeoutNanos;
   private final Traffic traffic = new Traffic();
@@ -180,6 +184,8 @@ public final class HubFleetLink implements FleetLink {
     this.address = validate(settings);
     this.nodeId = settings.node().value();
     this.desiredTopic = Topics.desired(settings.node());
+    this.commandTopic = Topics.command(settings.node());
+    this.replyTopic = Topics.commandReply(settings.node());
     this.presenceTopic = Topics.presence(settings.node());
     this.connectTimeoutNanos = connectTimeout(settings.keepAlive()).toNanos();
   }
@@ -235,8 +241,38 @@ public final class HubFleetLink implements FleetLink {
     if (!ready) {
       return CompletableFuture.failedFuture(notConnectedFailure());
     }
-    Outgoing outgoing =
-        new Outgoing(Topics.of(settings.node(), kind), payload.clone(), false, "publish", true);
+    return submit(
+        new Outgoing(
+            Topics.of(settings.node(), kind), payload.clone(), false, "publish", true, null));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The payload and correlation data are copied; a reply counts against the outstanding limit
+   * like any message of the node's own.
+   */
+  @Override
+  public CompletableFuture<Void> publishReply(byte[] payload, byte[] correlationData) {
+    Objects.requireNonNull(payload, "payload");
+    Objects.requireNonNull(correlationData, "correlationData");
+    if (lifecycle == Lifecycle.CLOSED || hub.isClosed()) {
+      return CompletableFuture.failedFuture(closedFailure());
+    }
+    if (!ready) {
+      return CompletableFuture.failedFuture(notConnectedFailure());
+    }
+    return submit(
+        new Outgoing(
+            replyTopic,
+            payload.clone(),
+            false,
+            "reply",
+            true,
+            correlationData.length == 0 ? null : correlationData.clone()));
+  }
+
+  private CompletableFuture<Void> submit(Outgoing outgoing) {
     if (!hub.execute(() -> enqueue(outgoing))) {
       outgoing.result.completeExceptionally(closedFailure());
     }
@@ -599,7 +635,7 @@ public final class HubFleetLink implements FleetLink {
         session.window,
         "keep_alive_s",
         keepAliveSeconds);
-    Outgoing birthMessage = new Outgoing(presenceTopic, birth, true, "birth", false);
+    Outgoing birthMessage = new Outgoing(presenceTopic, birth, true, "birth", false, null);
     birthMessage.result.whenComplete(
         (ok, failure) -> {
           if (failure instanceof PublishFailedException refused
@@ -617,7 +653,11 @@ public final class HubFleetLink implements FleetLink {
     session.waiting.addFirst(birthMessage);
     pump(session);
     session.subscribeId = nextPacketId(session);
-    send(session, new Subscribe(session.subscribeId, List.of(Subscription.of(desiredTopic, QOS))));
+    send(
+        session,
+        new Subscribe(
+            session.subscribeId,
+            List.of(Subscription.of(desiredTopic, QOS), Subscription.of(commandTopic, QOS))));
   }
 
   private void onSuback(Session session, Suback suback) {
@@ -638,13 +678,21 @@ public final class HubFleetLink implements FleetLink {
           "sim.link.subscribe.refused",
           "node",
           nodeId,
-          "topic",
-          desiredTopic,
+          "topics",
+          desiredTopic + "," + commandTopic,
           "reason_code",
           hex(refused),
           "hint",
-          "the broker must let user " + nodeId + " subscribe to " + desiredTopic);
-      lost(session, "the broker refused the subscription to " + desiredTopic, false);
+          "the broker must let user "
+              + nodeId
+              + " subscribe to "
+              + desiredTopic
+              + " and "
+              + commandTopic);
+      lost(
+          session,
+          "the broker refused the subscription to " + desiredTopic + " or " + commandTopic,
+          false);
       return;
     }
     if (lifecycle != Lifecycle.RUNNING || session != current) {
@@ -654,7 +702,14 @@ public final class HubFleetLink implements FleetLink {
     session.readyAt = hub.clock().instant();
     lastConnectedAt = session.readyAt;
     ready = true;
-    LinkLog.log(LOG, Level.DEBUG, "sim.link.subscribed", "node", nodeId, "topic", desiredTopic);
+    LinkLog.log(
+        LOG,
+        Level.DEBUG,
+        "sim.link.subscribed",
+        "node",
+        nodeId,
+        "topics",
+        desiredTopic + "," + commandTopic);
     try {
       listener.onConnected();
     } catch (RuntimeException e) {
@@ -685,6 +740,14 @@ public final class HubFleetLink implements FleetLink {
       } catch (RuntimeException e) {
         LinkLog.log(
             LOG, Level.ERROR, "sim.link.listener.failed", e, "node", nodeId, "callback", "desired");
+      }
+    } else if (commandTopic.equals(publish.topic())) {
+      byte[] correlation = publish.correlationData();
+      try {
+        listener.onCommand(publish.payload(), correlation == null ? new byte[0] : correlation);
+      } catch (RuntimeException e) {
+        LinkLog.log(
+            LOG, Level.ERROR, "sim.link.listener.failed", e, "node", nodeId, "callback", "command");
       }
     } else {
       LinkLog.log(
@@ -818,7 +881,10 @@ public final class HubFleetLink implements FleetLink {
       Outgoing next = session.waiting.poll();
       int id = nextPacketId(session);
       session.inFlight.put(id, next);
-      send(session, new Publish(next.topic, next.payload, QOS, next.retained, false, id));
+      send(
+          session,
+          new Publish(
+              next.topic, next.payload, QOS, next.retained, false, id, next.correlationData));
     }
   }
 
@@ -955,7 +1021,7 @@ public final class HubFleetLink implements FleetLink {
     try {
       offline =
           new Outgoing(
-              presenceTopic, presenceBytes(Presence.State.OFFLINE), true, "offline", false);
+              presenceTopic, presenceBytes(Presence.State.OFFLINE), true, "offline", false, null);
     } catch (RuntimeException e) {
       LinkLog.log(LOG, Level.WARNING, "sim.link.offline.failed", "node", nodeId, "cause", e);
       offline = null;
@@ -1132,14 +1198,22 @@ public final class HubFleetLink implements FleetLink {
     final boolean retained;
     final String what;
     final boolean user; // the node's own message (counts against maxInflight), not presence
+    final byte[] correlationData; // null for none
     final CompletableFuture<Void> result = new CompletableFuture<>();
 
-    Outgoing(String topic, byte[] payload, boolean retained, String what, boolean user) {
+    Outgoing(
+        String topic,
+        byte[] payload,
+        boolean retained,
+        String what,
+        boolean user,
+        byte[] correlationData) {
       this.topic = topic;
       this.payload = payload;
       this.retained = retained;
       this.what = what;
       this.user = user;
+      this.correlationData = correlationData;
     }
 
     @Override

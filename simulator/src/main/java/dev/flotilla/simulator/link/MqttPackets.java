@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  * <p><b>Properties.</b> The ones a packet record has a field for are encoded and decoded; every
  * other property is read over and dropped. A property identifier this code does not know ends the
  * property block early (its length is unknown) but is safe: the block's own length says where the
- * packet goes on. PUBLISH is encoded without properties.
+ * packet goes on. PUBLISH carries one property, the correlation data (0x09), both ways; the others
+ * a broker may add to a PUBLISH (message expiry, response topic, ...) are read over and dropped.
  *
  * <p><b>Arrays.</b> Byte arrays in the records (payloads, the password) are neither copied nor
  * changed here; whoever makes a record must not change its arrays afterwards.
@@ -255,9 +256,17 @@ public final class MqttPackets {
    * @param retain the RETAIN flag
    * @param dup the DUP flag; false at QoS 0
    * @param packetId 1 to 65535 at QoS 1 and 2; 0 at QoS 0
+   * @param correlationData the Correlation Data property (at most 65535 bytes); null when absent;
+   *     not copied
    */
   public record Publish(
-      String topic, byte[] payload, int qos, boolean retain, boolean dup, int packetId)
+      String topic,
+      byte[] payload,
+      int qos,
+      boolean retain,
+      boolean dup,
+      int packetId,
+      byte[] correlationData)
       implements Packet {
     public Publish {
       requireNonEmpty(topic, "topic");
@@ -269,6 +278,19 @@ public final class MqttPackets {
       if (qos > 0) {
         requirePacketId(packetId);
       }
+      if (correlationData != null && correlationData.length > MAX_STRING_BYTES) {
+        throw new IllegalArgumentException(
+            "correlation data may be at most "
+                + MAX_STRING_BYTES
+                + " bytes, not "
+                + correlationData.length);
+      }
+    }
+
+    /** A PUBLISH without correlation data. */
+    public Publish(
+        String topic, byte[] payload, int qos, boolean retain, boolean dup, int packetId) {
+      this(topic, payload, qos, retain, dup, packetId, null);
     }
 
     @Override
@@ -279,12 +301,20 @@ public final class MqttPackets {
           && qos == p.qos
           && retain == p.retain
           && dup == p.dup
-          && packetId == p.packetId;
+          && packetId == p.packetId
+          && Arrays.equals(correlationData, p.correlationData);
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(topic, Arrays.hashCode(payload), qos, retain, dup, packetId);
+      return Objects.hash(
+          topic,
+          Arrays.hashCode(payload),
+          qos,
+          retain,
+          dup,
+          packetId,
+          Arrays.hashCode(correlationData));
     }
 
     @Override
@@ -301,6 +331,7 @@ public final class MqttPackets {
           + dup
           + ", packetId="
           + packetId
+          + (correlationData == null ? "" : ", correlationBytes=" + correlationData.length)
           + "]";
     }
   }
@@ -453,7 +484,11 @@ public final class MqttPackets {
         if (p.qos() > 0) {
           body.u16(p.packetId());
         }
-        body.varint(0);
+        Writer properties = new Writer();
+        if (p.correlationData() != null) {
+          properties.u8(CORRELATION_DATA).binary(p.correlationData());
+        }
+        body.properties(properties);
         body.bytes(p.payload());
       }
       case Puback p -> {
@@ -814,8 +849,15 @@ public final class MqttPackets {
         throw in.malformed("packet id 0");
       }
     }
-    in.properties();
-    return new Publish(topic, in.rest(), qos, (flags & 1) != 0, (flags & 0b1000) != 0, packetId);
+    Properties properties = in.properties();
+    return new Publish(
+        topic,
+        in.rest(),
+        qos,
+        (flags & 1) != 0,
+        (flags & 0b1000) != 0,
+        packetId,
+        properties.correlationData);
   }
 
   private static Puback decodePuback(Reader in) throws MalformedPacketException {
@@ -919,6 +961,7 @@ public final class MqttPackets {
     long willDelay;
     String reasonString;
     String assignedClientId;
+    byte[] correlationData;
   }
 
   /** Reads one packet body; every read checks the bounds and throws a named error. */
@@ -1059,7 +1102,8 @@ public final class MqttPackets {
                 utf8();
             case ASSIGNED_CLIENT_IDENTIFIER -> properties.assignedClientId = utf8();
             case REASON_STRING -> properties.reasonString = utf8();
-            case CORRELATION_DATA, AUTHENTICATION_DATA -> binary();
+            case CORRELATION_DATA -> properties.correlationData = binary();
+            case AUTHENTICATION_DATA -> binary();
             case SUBSCRIPTION_IDENTIFIER -> varint();
             case SERVER_KEEP_ALIVE -> properties.serverKeepAlive = u16();
             case RECEIVE_MAXIMUM -> {

@@ -302,6 +302,9 @@ public final class VirtualNode implements AutoCloseable {
               coreTasks.over(threads.pool()),
               sideTasks.over(threads.pulls()),
               sideTasks.over(threads.probes()),
+              // The simulated runtime's log reads and follows return at once: the pull pool
+              // serves them without holding a thread for long.
+              sideTasks.over(threads.pulls()),
               StepHook.NONE);
       coreRef.set(core);
     } catch (RuntimeException e) {

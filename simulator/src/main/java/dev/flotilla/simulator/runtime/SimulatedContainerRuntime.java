@@ -91,6 +91,9 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
 
   private static final long MIB = 1024L * 1024;
 
+  private static final long LOG_HEARTBEAT_SECONDS = 10;
+  private static final long LOG_MAX_HEARTBEATS = 1000;
+
   /**
    * What the runtime has done since it was made, for tests and reports.
    *
@@ -581,6 +584,46 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
         memory = Math.min(memory, c.memoryLimitBytes);
       }
       return new Stats(cpuMillis, memory, c.memoryLimitBytes);
+    }
+  }
+
+  /**
+   * A generated log of the container's current run, the same for the same history and clock: {@code
+   * starting} at its start, {@code ready} when its start delay passed, a {@code probe ok} line
+   * every {@value #LOG_HEARTBEAT_SECONDS} s after that (the last {@value #LOG_MAX_HEARTBEATS} at
+   * most) up to now or its exit, and {@code exited with code N} once it ended. A follow returns
+   * after what is there: simulated containers write nothing while it waits. Stopped containers have
+   * their log too; a missing one is NOT_FOUND.
+   */
+  @Override
+  public void logs(String id, int tailLines, Duration follow, LogSink sink) {
+    Objects.requireNonNull(sink, "sink");
+    String what = "read the log of container " + id;
+    List<String> lines = new ArrayList<>();
+    synchronized (lock) {
+      ensureUsable(what);
+      Container c = require(id, what);
+      if (c.startedAt != null) {
+        Instant end = c.state == State.RUNNING ? clock.instant() : c.finishedAt;
+        lines.add(c.startedAt + " [" + c.name + "] starting " + c.image + " (run " + c.run + ")");
+        if (!c.readyAt.equals(Instant.MIN) && end != null && !c.readyAt.isAfter(end)) {
+          lines.add(c.readyAt + " [" + c.name + "] ready");
+          long beats = Duration.between(c.readyAt, end).toSeconds() / LOG_HEARTBEAT_SECONDS;
+          for (long i = Math.max(1, beats - LOG_MAX_HEARTBEATS + 1); i <= beats; i++) {
+            lines.add(
+                c.readyAt.plusSeconds(i * LOG_HEARTBEAT_SECONDS) + " [" + c.name + "] probe ok");
+          }
+        }
+        if (c.state == State.EXITED && c.finishedAt != null) {
+          lines.add(c.finishedAt + " [" + c.name + "] exited with code " + c.exitCode);
+        }
+      }
+    }
+    int from = tailLines < 0 ? 0 : Math.max(0, lines.size() - tailLines);
+    for (String line : lines.subList(from, lines.size())) {
+      if (!sink.accept((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+        return;
+      }
     }
   }
 

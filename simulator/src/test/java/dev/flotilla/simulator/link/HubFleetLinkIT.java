@@ -117,6 +117,32 @@ class HubFleetLinkIT {
   }
 
   @Test
+  void aCommandArrivesWithItsCorrelationDataAndTheReplyCarriesItBack() throws Exception {
+    NodeId node = new NodeId("hub-command-1");
+    controller.subscribe(Topics.commandReply(node));
+    Recorder recorder = new Recorder();
+    HubFleetLink link = link(settings(node));
+    assertFailsWith(
+        PublishFailedException.Reason.NOT_CONNECTED,
+        link.publishReply(text("too early"), text("c-0")));
+    link.start(recorder);
+    await("connected").atMost(WAIT).until(link::connected);
+
+    // The broker adds message expiry and response topic; the link keeps the correlation data.
+    controller.publishRequest(
+        Topics.command(node), text("command 1"), text("c-1"), Topics.commandReply(node), 30);
+
+    await("the command").atMost(WAIT).until(() -> recorder.commands.size() == 1);
+    assertEquals("command 1", new String(recorder.commands.get(0)[0], StandardCharsets.UTF_8));
+    assertEquals("c-1", new String(recorder.commands.get(0)[1], StandardCharsets.UTF_8));
+    link.publishReply(text("reply 1"), text("c-1")).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    TestMqttClient.Received reply =
+        controller.awaitMessages(Topics.commandReply(node), 1, WAIT).get(0);
+    assertEquals("reply 1", new String(reply.payload(), StandardCharsets.UTF_8));
+    assertEquals("c-1", new String(reply.correlationData(), StandardCharsets.UTF_8));
+  }
+
+  @Test
   void aPublishCompletesOnItsPubackAndReachesTheControllerUnretained() throws Exception {
     NodeId node = new NodeId("hub-publish-1");
     controller.subscribe(Topics.status(node));
@@ -522,6 +548,12 @@ class HubFleetLinkIT {
     final List<Long> desiredAtNanos = new CopyOnWriteArrayList<>();
     final AtomicInteger connects = new AtomicInteger();
     final List<String> losses = new CopyOnWriteArrayList<>();
+    final List<byte[][]> commands = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onCommand(byte[] payload, byte[] correlationData) {
+      commands.add(new byte[][] {payload, correlationData});
+    }
 
     @Override
     public void onDesired(byte[] payload) {

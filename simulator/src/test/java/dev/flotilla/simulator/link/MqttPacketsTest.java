@@ -53,6 +53,8 @@ class MqttPacketsTest {
         new Publish(TOPIC, bytes("payload"), 1, true, false, 7),
         new Publish(TOPIC, bytes("again"), 1, false, true, 65_535),
         new Publish(TOPIC, new byte[0], 0, false, false, 0),
+        new Publish(TOPIC, bytes("reply"), 1, false, false, 8, bytes("c-0001")),
+        new Publish(TOPIC, bytes("empty correlation"), 1, false, false, 9, new byte[0]),
         Puback.success(1),
         new Puback(2, 0x97, "quota exceeded"),
         new Puback(3, 0x10, null),
@@ -141,6 +143,47 @@ class MqttPacketsTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> MqttPackets.varintSize(MqttPackets.MAX_REMAINING_LENGTH + 1));
+  }
+
+  @Test
+  void correlationDataIsThePublishsOnePropertyAndItsBytesAreCountedInTheRemainingLength()
+      throws Exception {
+    byte[] wire =
+        toArray(MqttPackets.encode(new Publish("t", bytes("p"), 1, false, false, 1, bytes("ab"))));
+    // topic (2 + 1), packet id (2), properties (length 5: id 0x09, length 2, 'a', 'b'), payload 1
+    assertEquals(
+        "320c" + "000174" + "0001" + "05" + "09" + "0002" + "6162" + "70",
+        HexFormat.of().formatHex(wire));
+    assertEquals(wire.length - 2, wire[1]);
+  }
+
+  @Test
+  void aBrokersPublishWithExpiryResponseTopicAndCorrelationDataKeepsOnlyTheCorrelationData()
+      throws Exception {
+    // As a broker forwards a command: message expiry 30 s, response topic "r", correlation "id".
+    String properties = "02" + "0000001e" + "08" + "0001" + "72" + "09" + "0002" + "6964";
+    String body = "0001" + "74" + "0007" + "0e" + properties + "70";
+    byte[] wire = HexFormat.of().parseHex("32" + String.format("%02x", body.length() / 2) + body);
+    Publish publish = (Publish) decodeAll(ByteBuffer.wrap(wire)).get(0);
+    assertEquals("t", publish.topic());
+    assertEquals(7, publish.packetId());
+    assertArrayEquals(bytes("id"), publish.correlationData());
+    assertArrayEquals(bytes("p"), publish.payload());
+  }
+
+  @Test
+  void aPublishWithoutCorrelationDataDecodesWithNone() throws Exception {
+    Publish publish =
+        (Publish)
+            decodeAll(MqttPackets.encode(new Publish("t", bytes("p"), 0, false, false, 0))).get(0);
+    assertNull(publish.correlationData());
+  }
+
+  @Test
+  void correlationDataLongerThanAnMqttBinaryFieldIsRefused() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Publish("t", new byte[0], 0, false, false, 0, new byte[65_536]));
   }
 
   @Test

@@ -106,6 +106,64 @@ class SimulatedContainerRuntimeTest {
     assertEquals(first, again.create(spec("a", APP)));
   }
 
+  private String logs(String id, int tail) {
+    StringBuilder out = new StringBuilder();
+    runtime.logs(
+        id,
+        tail,
+        Duration.ofMinutes(1),
+        chunk -> {
+          out.append(new String(chunk, java.nio.charset.StandardCharsets.UTF_8));
+          return true;
+        });
+    return out.toString();
+  }
+
+  @Test
+  void theLogIsGeneratedFromTheContainersRunAndTheClockTheSameEveryTime() {
+    String id = runtime.create(spec("web", APP));
+    clock.advance(ONE_SECOND);
+    runtime.start(id);
+    clock.advance(Duration.ofSeconds(35));
+
+    String all = logs(id, -1);
+    assertEquals(
+        T0.plusSeconds(1)
+            + " [flotilla-web-1] starting "
+            + APP
+            + " (run 1)\n"
+            + T0.plusSeconds(1)
+            + " [flotilla-web-1] ready\n"
+            + T0.plusSeconds(11)
+            + " [flotilla-web-1] probe ok\n"
+            + T0.plusSeconds(21)
+            + " [flotilla-web-1] probe ok\n"
+            + T0.plusSeconds(31)
+            + " [flotilla-web-1] probe ok\n",
+        all);
+    assertEquals(all, logs(id, -1));
+    assertEquals(T0.plusSeconds(31) + " [flotilla-web-1] probe ok\n", logs(id, 1), "the tail");
+
+    runtime.stop(id, ONE_SECOND);
+    clock.advance(Duration.ofMinutes(5));
+    assertEquals(
+        T0.plusSeconds(31)
+            + " [flotilla-web-1] probe ok\n"
+            + T0.plusSeconds(36)
+            + " [flotilla-web-1] exited with code 0\n",
+        logs(id, 2),
+        "a stopped container keeps its log, which ends at its exit");
+  }
+
+  @Test
+  void theLogOfAMissingContainerIsNotFound() {
+    ContainerRuntimeException e =
+        assertThrows(
+            ContainerRuntimeException.class,
+            () -> runtime.logs("nope", 10, Duration.ZERO, c -> true));
+    assertEquals(Kind.NOT_FOUND, e.kind());
+  }
+
   @Test
   void startRunsTheContainerAndStartingARunningOneIsNotAnError() {
     String id = runtime.create(spec("web", APP));

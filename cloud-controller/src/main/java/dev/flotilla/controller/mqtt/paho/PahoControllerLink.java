@@ -3,6 +3,7 @@ package dev.flotilla.controller.mqtt.paho;
 import dev.flotilla.controller.mqtt.ControllerLink;
 import dev.flotilla.protocol.NodeId;
 import dev.flotilla.protocol.Topics;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -39,11 +40,13 @@ public final class PahoControllerLink implements ControllerLink {
   public static final String SHARE_GROUP = "flotilla-controller";
 
   private static final long SLOT_WAIT_SECONDS = 30;
+  private static final String REPLY_SUFFIX = "/" + Topics.Kind.COMMAND_REPLY.suffix();
 
   private final Settings settings;
   private final Semaphore inflight;
   private volatile MqttAsyncClient client;
   private volatile Inbound inbound = (t, p) -> {};
+  private volatile Replies replies = (t, p, c) -> {};
 
   /**
    * @param uri e.g. {@code tcp://127.0.0.1:1883}
@@ -69,8 +72,9 @@ public final class PahoControllerLink implements ControllerLink {
   }
 
   @Override
-  public void start(Inbound handler) {
+  public void start(Inbound handler, Replies replyHandler) {
     this.inbound = Objects.requireNonNull(handler, "handler");
+    this.replies = Objects.requireNonNull(replyHandler, "replyHandler");
     try {
       MqttAsyncClient c =
           new MqttAsyncClient(settings.uri(), settings.clientId(), new MemoryPersistence());
@@ -105,7 +109,9 @@ public final class PahoControllerLink implements ControllerLink {
       // Not shared: a shared subscription never receives retained messages, and the retained
       // presences are how a (re)started controller learns who is online. Presence is idempotent,
       // so replicas reading every one of them is harmless.
-      new MqttSubscription(Topics.allNodes(Topics.Kind.PRESENCE), 1)
+      new MqttSubscription(Topics.allNodes(Topics.Kind.PRESENCE), 1),
+      // Not shared either: replies go to the replica that waits for them (it sent the command).
+      new MqttSubscription(Topics.allNodes(Topics.Kind.COMMAND_REPLY), 1)
     };
     try {
       c.subscribe(subs, null, null, new MqttProperties());
@@ -124,7 +130,22 @@ public final class PahoControllerLink implements ControllerLink {
     return publish(Topics.desired(node), new byte[0]);
   }
 
+  @Override
+  public CompletableFuture<Void> publishCommand(
+      NodeId node, byte[] payload, byte[] correlationData, Duration expiry) {
+    MqttProperties properties = new MqttProperties();
+    properties.setCorrelationData(correlationData.clone());
+    properties.setResponseTopic(Topics.commandReply(node));
+    long seconds = Math.max(1, expiry.toSeconds() + (expiry.toNanosPart() > 0 ? 1 : 0));
+    properties.setMessageExpiryInterval(seconds);
+    return publish(Topics.command(node), new MqttMessage(payload, 1, false, properties));
+  }
+
   private CompletableFuture<Void> publish(String topic, byte[] payload) {
+    return publish(topic, new MqttMessage(payload, 1, true, new MqttProperties()));
+  }
+
+  private CompletableFuture<Void> publish(String topic, MqttMessage message) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     MqttAsyncClient c = client;
     if (c == null || !c.isConnected()) {
@@ -141,7 +162,6 @@ public final class PahoControllerLink implements ControllerLink {
       done.completeExceptionally(e);
       return done;
     }
-    MqttMessage message = new MqttMessage(payload, 1, true, new MqttProperties());
     try {
       c.publish(
           topic,
@@ -221,6 +241,13 @@ public final class PahoControllerLink implements ControllerLink {
     @Override
     public void messageArrived(String topic, MqttMessage message) {
       try {
+        if (topic.endsWith(REPLY_SUFFIX)) {
+          MqttProperties properties = message.getProperties();
+          byte[] correlation = properties == null ? null : properties.getCorrelationData();
+          replies.accept(
+              topic, message.getPayload(), correlation == null ? new byte[0] : correlation);
+          return;
+        }
         inbound.accept(topic, message.getPayload());
       } catch (RuntimeException e) {
         // Ingest counts and logs its own refusals; anything else must not kill Paho's thread.

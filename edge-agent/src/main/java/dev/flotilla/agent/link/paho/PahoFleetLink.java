@@ -60,8 +60,11 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * scheduler with a fresh Paho client, and after a failure or a loss the next attempt waits for
  * {@link ReconnectBackoff#delay}; the back-off starts over after a connection that lasted at least
  * {@code reconnectMax}. An attempt is "connected" (and {@link Listener#onConnected()} called) once
- * the broker has acknowledged the subscription to the node's desired topic; the broker then also
- * delivers the retained desired state.
+ * the broker has acknowledged the subscriptions to the node's desired and {@code cmd} topics (one
+ * SUBSCRIBE, QoS 1 each); the broker then also delivers the retained desired state, and commands
+ * queued in the node's session while it was away (unless they expired). A command goes to {@link
+ * Listener#onCommand} with its MQTT 5 correlation data; {@link #publishReply} copies that data onto
+ * the reply.
  *
  * <p><b>Publishing.</b> {@link #publish} fails at once when the link is not connected: nothing is
  * queued while offline, the caller's outbox keeps the message. While connected, at most {@code
@@ -104,6 +107,8 @@ public final class PahoFleetLink implements FleetLink {
   private final Clock clock;
   private final String nodeId;
   private final String desiredTopic;
+  private final String commandTopic;
+  private final String replyTopic;
   private final String presenceTopic;
 
   private final Object lock = new Object();
@@ -150,6 +155,8 @@ public final class PahoFleetLink implements FleetLink {
     validate(settings);
     this.nodeId = settings.node().value();
     this.desiredTopic = Topics.desired(settings.node());
+    this.commandTopic = Topics.command(settings.node());
+    this.replyTopic = Topics.commandReply(settings.node());
     this.presenceTopic = Topics.presence(settings.node());
   }
 
@@ -191,8 +198,30 @@ public final class PahoFleetLink implements FleetLink {
       throw new IllegalArgumentException(
           "a node publishes only status, events and cmd/reply through the link, not " + kind);
     }
-    Outgoing outgoing =
-        new Outgoing(Topics.of(settings.node(), kind), payload.clone(), false, "publish");
+    return enqueue(
+        new Outgoing(Topics.of(settings.node(), kind), payload.clone(), false, null, "publish"));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The payload and the correlation data are copied. Replies share the in-flight window with
+   * status and events, in order.
+   */
+  @Override
+  public CompletableFuture<Void> publishReply(byte[] payload, byte[] correlationData) {
+    Objects.requireNonNull(payload, "payload");
+    Objects.requireNonNull(correlationData, "correlationData");
+    return enqueue(
+        new Outgoing(
+            replyTopic,
+            payload.clone(),
+            false,
+            correlationData.length == 0 ? null : correlationData.clone(),
+            "reply"));
+  }
+
+  private CompletableFuture<Void> enqueue(Outgoing outgoing) {
     Connection connection;
     synchronized (lock) {
       connection = current;
@@ -387,7 +416,8 @@ public final class PahoFleetLink implements FleetLink {
     int receiveMaximum = brokerMaximum == null ? DEFAULT_RECEIVE_MAXIMUM : brokerMaximum;
     Outgoing birth;
     try {
-      birth = new Outgoing(presenceTopic, presenceBytes(Presence.State.ONLINE), true, "birth");
+      birth =
+          new Outgoing(presenceTopic, presenceBytes(Presence.State.ONLINE), true, null, "birth");
     } catch (RuntimeException e) {
       drop(connection, "cannot build the ONLINE presence: " + e);
       return;
@@ -433,7 +463,9 @@ public final class PahoFleetLink implements FleetLink {
   private void subscribe(Connection connection) {
     try {
       connection.client.subscribe(
-          new MqttSubscription[] {new MqttSubscription(desiredTopic, QOS)},
+          new MqttSubscription[] {
+            new MqttSubscription(desiredTopic, QOS), new MqttSubscription(commandTopic, QOS)
+          },
           null,
           new SubscribeListener(connection),
           new MqttProperties());
@@ -450,15 +482,22 @@ public final class PahoFleetLink implements FleetLink {
           "link.subscribe.refused",
           "node",
           nodeId,
-          "topic",
-          desiredTopic,
+          "topics",
+          desiredTopic + "," + commandTopic,
           "reason_code",
           hex(refused),
           "reason",
           reasonString(token),
           "hint",
-          "the broker must let user " + nodeId + " subscribe to " + desiredTopic);
-      drop(connection, "the broker refused the subscription to " + desiredTopic);
+          "the broker must let user "
+              + nodeId
+              + " subscribe to "
+              + desiredTopic
+              + " and "
+              + commandTopic);
+      drop(
+          connection,
+          "the broker refused the subscription to " + desiredTopic + " or " + commandTopic);
       return;
     }
     Listener target;
@@ -470,7 +509,13 @@ public final class PahoFleetLink implements FleetLink {
       connection.readyAt = clock.instant();
       target = listener;
     }
-    log(Level.DEBUG, "link.subscribed", "node", nodeId, "topic", desiredTopic);
+    log(
+        Level.DEBUG,
+        "link.subscribed",
+        "node",
+        nodeId,
+        "topics",
+        desiredTopic + "," + commandTopic);
     try {
       target.onConnected();
     } catch (RuntimeException e) {
@@ -485,6 +530,16 @@ public final class PahoFleetLink implements FleetLink {
         return; // a late delivery on a replaced connection; the retained state comes again
       }
       target = listener;
+    }
+    if (commandTopic.equals(topic)) {
+      MqttProperties properties = message.getProperties();
+      byte[] correlation = properties == null ? null : properties.getCorrelationData();
+      try {
+        target.onCommand(message.getPayload(), correlation == null ? new byte[0] : correlation);
+      } catch (RuntimeException e) {
+        log(Level.ERROR, "link.listener.failed", e, "node", nodeId, "callback", "onCommand");
+      }
+      return;
     }
     if (!desiredTopic.equals(topic)) {
       log(
@@ -729,6 +784,11 @@ public final class PahoFleetLink implements FleetLink {
     MqttMessage message = new MqttMessage(outgoing.payload);
     message.setQos(QOS);
     message.setRetained(outgoing.retained);
+    if (outgoing.correlationData != null) {
+      MqttProperties properties = new MqttProperties();
+      properties.setCorrelationData(outgoing.correlationData);
+      message.setProperties(properties);
+    }
     try {
       connection.client.publish(
           outgoing.topic, message, null, new PublishListener(connection, outgoing));
@@ -888,13 +948,15 @@ public final class PahoFleetLink implements FleetLink {
     final String topic;
     final byte[] payload;
     final boolean retained;
+    final byte[] correlationData; // null for none
     final String what;
     final CompletableFuture<Void> result = new CompletableFuture<>();
 
-    Outgoing(String topic, byte[] payload, boolean retained, String what) {
+    Outgoing(String topic, byte[] payload, boolean retained, byte[] correlationData, String what) {
       this.topic = topic;
       this.payload = payload;
       this.retained = retained;
+      this.correlationData = correlationData;
       this.what = what;
     }
 

@@ -49,8 +49,9 @@ import okio.BufferedSource;
  *
  * <p>Timeouts: ordinary calls connect within {@value #CONNECT_SECONDS} s and must answer within
  * {@value #READ_SECONDS} s (the engine is local); {@link #stop} allows its stop timeout on top;
- * {@link #exec} is bounded by its own timeout; {@link #pull} and the event stream have no read
- * timeout (registries are slow, and Podman reports pull progress rarely).
+ * {@link #exec} is bounded by its own timeout, a followed {@link #logs} read by its follow time;
+ * {@link #pull} and the event stream have no read timeout (registries are slow, and Podman reports
+ * pull progress rarely).
  *
  * <p>Errors: IO failures (socket missing, service down, no answer) are {@link Kind#UNAVAILABLE},
  * naming the socket and how to start the service; answers are typed by status, refined by Podman's
@@ -64,6 +65,9 @@ public final class PodmanContainerRuntime implements ContainerRuntime {
 
   static final int CONNECT_SECONDS = 5;
   static final int READ_SECONDS = 30;
+
+  /** The largest piece of log output handed to a log sink at once. */
+  static final int LOG_CHUNK_BYTES = 16 * 1024;
 
   /** The most exec output kept; the rest is read and dropped. */
   static final int MAX_EXEC_OUTPUT_BYTES = 64 * 1024;
@@ -384,6 +388,49 @@ public final class PodmanContainerRuntime implements ContainerRuntime {
           Kind.ENGINE_ERROR, "podman: " + what + ": the output ended but the command still runs");
     }
     return new ExecResult((int) PodmanWire.number(session.get("ExitCode")), output.text());
+  }
+
+  /**
+   * Reads {@code GET /containers/{id}/logs} with stdout and stderr, demultiplexing the framed
+   * stream of a container without a TTY ({@link PodmanWire#copyLog}); pieces reach the sink as
+   * Podman sends them, at most {@value #LOG_CHUNK_BYTES} bytes each. Without follow the read is
+   * bounded like an ordinary call ({@value #READ_SECONDS} s); with follow it is cancelled when the
+   * follow time is over, which ends the read normally. Podman ends a follow itself when the
+   * container stops. Each stream keeps its order; between them Podman 4.3 may answer a non-follow
+   * read with stdout's lines before stderr's, and apply {@code tail} in that order.
+   */
+  @Override
+  public void logs(String id, int tailLines, Duration follow, LogSink sink) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(follow, "follow");
+    Objects.requireNonNull(sink, "sink");
+    boolean following = follow.compareTo(Duration.ZERO) > 0;
+    String what = "read the log of container " + id;
+    HttpUrl url =
+        url("containers", id, "logs")
+            .newBuilder()
+            .addQueryParameter("stdout", "true")
+            .addQueryParameter("stderr", "true")
+            .addQueryParameter("tail", tailLines < 0 ? "all" : Integer.toString(tailLines))
+            .addQueryParameter("follow", Boolean.toString(following))
+            .build();
+    ensureOpen();
+    Call call = streaming.newCall(get(url));
+    call.timeout()
+        .timeout(following ? follow.toMillis() : READ_SECONDS * 1000L, TimeUnit.MILLISECONDS);
+    try (Response response = call.execute()) {
+      ResponseBody body = Objects.requireNonNull(response.body());
+      if (!response.isSuccessful()) {
+        throw failure(what, new Reply(response.code(), body.string()));
+      }
+      PodmanWire.copyLog(body.byteStream(), LOG_CHUNK_BYTES, sink);
+    } catch (IOException e) {
+      if (following && !closed && (e instanceof InterruptedIOException || call.isCanceled())) {
+        LOG.log(DEBUG, "podman.logs.follow_ended container={0} reason=time", id);
+        return;
+      }
+      throw unavailable(what, e);
+    }
   }
 
   /**

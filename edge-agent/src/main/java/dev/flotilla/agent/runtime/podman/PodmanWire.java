@@ -6,6 +6,7 @@ import dev.flotilla.agent.model.ContainerInfo.State;
 import dev.flotilla.agent.model.Labels;
 import dev.flotilla.agent.model.WorkloadSpec.PortSpec;
 import dev.flotilla.agent.model.WorkloadSpec.VolumeSpec;
+import dev.flotilla.agent.runtime.ContainerRuntime.LogSink;
 import dev.flotilla.agent.runtime.ContainerRuntime.RuntimeEvent;
 import dev.flotilla.agent.runtime.ContainerRuntime.Stats;
 import dev.flotilla.agent.runtime.ContainerRuntimeException.Kind;
@@ -27,8 +28,8 @@ import java.util.Set;
 /**
  * Podman 4.x libpod wire formats, mapped to and from the agent's records: pure functions over JSON
  * trees (maps, lists, strings, numbers as jackson-jr reads them; no reflective binding), plus the
- * exec stream framing. Unknown or missing fields read as absent, never as an exception, because
- * Podman versions differ in what they send.
+ * exec and log stream framing. Unknown or missing fields read as absent, never as an exception,
+ * because Podman versions differ in what they send.
  */
 final class PodmanWire {
   /** Go's zero {@code time.Time}, which Podman sends for "never". */
@@ -337,6 +338,78 @@ final class PodmanWire {
       return raw.length() > 500 ? raw.substring(0, 500) + "..." : raw;
     }
     return cause.isEmpty() || message.contains(cause) ? message : message + " (" + cause + ")";
+  }
+
+  // --- log stream ------------------------------------------------------------------------------
+
+  /**
+   * Copies a libpod log stream to {@code sink}, blocking on {@code in}. A container without a TTY
+   * answers a multiplexed stream: frames of an 8-byte header ({@code [stream, 0, 0, 0, size (4
+   * bytes, big-endian)]}, stream 1 stdout, 2 stderr) and the payload; the payloads are handed on in
+   * order, stdout and stderr together, in pieces of at most {@code maxChunk} bytes, each as soon as
+   * it was read. A stream that does not start with a frame header (a TTY container) is copied as it
+   * is.
+   *
+   * @return false when the sink said stop, true when the stream ended
+   * @throws IOException what reading throws, or a malformed frame after the first
+   */
+  static boolean copyLog(InputStream in, int maxChunk, LogSink sink) throws IOException {
+    byte[] header = new byte[8];
+    boolean first = true;
+    while (true) {
+      int n = in.readNBytes(header, 0, header.length);
+      if (n == 0) {
+        return true;
+      }
+      if (!isFrameHeader(header, n)) {
+        if (!first) {
+          throw new IOException("log stream: malformed frame header");
+        }
+        if (!sink.accept(java.util.Arrays.copyOf(header, n))) {
+          return false;
+        }
+        return copyRaw(in, maxChunk, sink);
+      }
+      first = false;
+      long left =
+          ((header[4] & 0xffL) << 24)
+              | ((header[5] & 0xffL) << 16)
+              | ((header[6] & 0xffL) << 8)
+              | (header[7] & 0xffL);
+      while (left > 0) {
+        byte[] buffer = new byte[(int) Math.min(left, maxChunk)];
+        int read = in.read(buffer);
+        if (read < 0) {
+          throw new IOException("log stream: ended inside a frame");
+        }
+        left -= read;
+        if (read > 0
+            && !sink.accept(
+                read == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, read))) {
+          return false;
+        }
+      }
+    }
+  }
+
+  private static boolean isFrameHeader(byte[] header, int n) {
+    return n == 8
+        && header[0] >= 0
+        && header[0] <= 3
+        && header[1] == 0
+        && header[2] == 0
+        && header[3] == 0;
+  }
+
+  private static boolean copyRaw(InputStream in, int maxChunk, LogSink sink) throws IOException {
+    byte[] buffer = new byte[maxChunk];
+    int read;
+    while ((read = in.read(buffer)) >= 0) {
+      if (read > 0 && !sink.accept(java.util.Arrays.copyOf(buffer, read))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // --- exec stream -----------------------------------------------------------------------------

@@ -163,6 +163,38 @@ class PahoFleetLinkIT {
     assertArrayEquals(update, listener.desired.get(0));
   }
 
+  // ---- commands ----
+
+  @Test
+  void aCommandReachesTheListenerWithItsCorrelationDataAndTheReplyCarriesItBack() throws Exception {
+    controller.subscribe(Topics.commandReply(node));
+    RecordingListener listener = new RecordingListener();
+    PahoFleetLink link = link(settings(broker.uri(), 64, WILL_DELAY), listener);
+    await().atMost(WAIT).until(link::connected);
+
+    controller.publishRequest(
+        Topics.command(node), bytes("command 1"), bytes("corr-1"), Topics.commandReply(node), 30);
+
+    await().atMost(WAIT).until(() -> listener.commands.size() == 1);
+    assertArrayEquals(bytes("command 1"), listener.commands.get(0)[0]);
+    assertArrayEquals(bytes("corr-1"), listener.commands.get(0)[1]);
+    link.publishReply(bytes("reply 1"), bytes("corr-1")).get();
+    Received reply = controller.awaitMessages(Topics.commandReply(node), 1, WAIT).get(0);
+    assertArrayEquals(bytes("reply 1"), reply.payload());
+    assertArrayEquals(bytes("corr-1"), reply.correlationData());
+    assertFalse(reply.retained());
+  }
+
+  @Test
+  void aReplyWhileNotConnectedFailsAtOnceInsteadOfWaiting() {
+    PahoFleetLink link =
+        link(settings("tcp://127.0.0.1:" + closedPort(), 64, WILL_DELAY), new RecordingListener());
+
+    PublishFailedException e = failure(link.publishReply(bytes("late"), bytes("corr-2")));
+
+    assertEquals(PublishFailedException.Reason.NOT_CONNECTED, e.reason());
+  }
+
   // ---- publishing ----
 
   @Test
@@ -455,6 +487,15 @@ class PahoFleetLinkIT {
     }
   }
 
+  /** A loopback port nothing listens on (it was free a moment ago). */
+  private static int closedPort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }
@@ -494,6 +535,12 @@ class PahoFleetLinkIT {
     final List<byte[]> desired = new CopyOnWriteArrayList<>();
     final AtomicInteger connects = new AtomicInteger();
     final List<String> losses = new CopyOnWriteArrayList<>();
+    final List<byte[][]> commands = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onCommand(byte[] payload, byte[] correlationData) {
+      commands.add(new byte[][] {payload, correlationData});
+    }
 
     @Override
     public void onDesired(byte[] payload) {

@@ -13,6 +13,7 @@ import dev.flotilla.agent.model.Labels;
 import dev.flotilla.agent.model.WorkloadSpec.PortSpec;
 import dev.flotilla.agent.model.WorkloadSpec.VolumeSpec;
 import dev.flotilla.agent.runtime.ContainerRuntime.ExecResult;
+import dev.flotilla.agent.runtime.ContainerRuntime.LogSink;
 import dev.flotilla.agent.runtime.ContainerRuntime.RuntimeEvent;
 import dev.flotilla.agent.runtime.ContainerRuntime.Stats;
 import dev.flotilla.agent.runtime.ContainerRuntimeException;
@@ -217,6 +218,132 @@ class PodmanContainerRuntimeIT {
 
     assertEquals(Kind.CONFLICT, e.kind());
     assertTrue(e.getMessage().contains("can only create exec sessions on running containers"));
+  }
+
+  /** Collects a log read; stops once {@code limit} bytes have arrived. */
+  private static final class Collector implements LogSink {
+    final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    final List<Integer> sizes = new CopyOnWriteArrayList<>();
+    final int limit;
+
+    Collector(int limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    public synchronized boolean accept(byte[] chunk) {
+      sizes.add(chunk.length);
+      bytes.writeBytes(chunk);
+      return bytes.size() < limit;
+    }
+
+    synchronized String text() {
+      return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void logsAreTheLastLinesOfStdoutAndStderrWithoutFrameHeaders() {
+    String id =
+        runtime.create(
+            spec("logs-tail")
+                .args(
+                    List.of(
+                        "sh",
+                        "-c",
+                        "for i in 1 2 3 4 5; do echo out $i; echo err $i >&2; done; sleep 600"))
+                .build());
+    runtime.start(id);
+    await().atMost(Duration.ofSeconds(10)).until(() -> podman.podman("logs", id).contains("out 5"));
+
+    Collector all = new Collector(Integer.MAX_VALUE);
+    runtime.logs(id, -1, Duration.ZERO, all);
+    // Podman keeps each stream in order, not always the interleaving between them.
+    assertEquals(
+        List.of(
+            "err 1", "err 2", "err 3", "err 4", "err 5", "out 1", "out 2", "out 3", "out 4",
+            "out 5"),
+        all.text().lines().sorted().toList());
+
+    Collector tail = new Collector(Integer.MAX_VALUE);
+    runtime.logs(id, 3, Duration.ZERO, tail);
+    // Three lines, Podman's choice of the last ones (it may favour one stream's order).
+    assertEquals(3, tail.text().lines().count(), tail.text());
+    assertTrue(all.text().lines().toList().containsAll(tail.text().lines().toList()), tail.text());
+  }
+
+  @Test
+  void aLogReadStopsWhenTheSinkSaysSoAndPiecesAreAtMostSixteenKib() {
+    String id =
+        runtime.create(
+            spec("logs-stop")
+                .args(List.of("sh", "-c", "yes 0123456789abcdef | head -c 200000; sleep 600"))
+                .build());
+    runtime.start(id);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> podman.podman("logs", id).length() >= 190_000);
+
+    Collector limited = new Collector(50_000);
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10), () -> runtime.logs(id, -1, Duration.ofMinutes(1), limited));
+
+    assertTrue(limited.bytes.size() >= 50_000, "read up to the limit: " + limited.bytes.size());
+    assertTrue(limited.bytes.size() < 200_000, "and stopped there: " + limited.bytes.size());
+    limited.sizes.forEach(n -> assertTrue(n <= PodmanContainerRuntime.LOG_CHUNK_BYTES, "" + n));
+  }
+
+  @Test
+  void aFollowGoesOnWithNewLinesUntilTheContainerStops() {
+    String id =
+        runtime.create(
+            spec("logs-follow")
+                .args(List.of("sh", "-c", "for i in 1 2 3 4 5 6; do echo tick $i; sleep 0.3; done"))
+                .build());
+    runtime.start(id);
+
+    Collector followed = new Collector(Integer.MAX_VALUE);
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(20), () -> runtime.logs(id, -1, Duration.ofMinutes(1), followed));
+
+    assertEquals(
+        "tick 1\ntick 2\ntick 3\ntick 4\ntick 5\ntick 6\n", followed.text(), "the whole run");
+    assertEquals(State.EXITED, runtime.inspect(id).orElseThrow().state());
+  }
+
+  @Test
+  void aFollowEndsWhenItsTimeIsOverWhileTheContainerRunsOn() {
+    String id =
+        runtime.create(
+            spec("logs-follow-time")
+                .args(
+                    List.of(
+                        "sh",
+                        "-c",
+                        "trap 'exit 0' TERM; while true; do echo t; sleep 0.2; done & wait"))
+                .build());
+    runtime.start(id);
+
+    Collector followed = new Collector(Integer.MAX_VALUE);
+    long started = System.nanoTime();
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10), () -> runtime.logs(id, 0, Duration.ofMillis(1500), followed));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    assertTrue(took.compareTo(Duration.ofMillis(1400)) >= 0, "followed its time: " + took);
+    assertTrue(followed.text().lines().count() >= 3, "lines while following: " + followed.text());
+    assertEquals(State.RUNNING, runtime.inspect(id).orElseThrow().state());
+  }
+
+  @Test
+  void theLogOfAMissingContainerIsNotFound() {
+    ContainerRuntimeException e =
+        assertThrows(
+            ContainerRuntimeException.class,
+            () ->
+                runtime.logs(
+                    "no-such-container-" + UUID.randomUUID(), 10, Duration.ZERO, b -> true));
+    assertEquals(Kind.NOT_FOUND, e.kind());
   }
 
   @Test
