@@ -1,6 +1,7 @@
 package dev.flotilla.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flotilla.cli.client.ApiClient;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -42,13 +43,27 @@ final class WorkloadCommands {
         description = "Keep streaming new lines until the node ends the stream.")
     boolean follow;
 
+    @Option(
+        names = "--timeout",
+        paramLabel = "DURATION",
+        description =
+            "How long the node has to answer (default 30s); a command to a node offline longer"
+                + " expires at the broker.")
+    String timeout = "30s";
+
     @Override
     int execute() {
       if (tail < 0) {
         throw usage("--tail must be 0 or more, was " + tail);
       }
       String path =
-          base(node, workload) + "/logs?tail=" + tail + "&follow=" + follow + "&timeout=30s";
+          base(node, workload)
+              + "/logs?tail="
+              + tail
+              + "&follow="
+              + follow
+              + "&timeout="
+              + ApiClient.encode(timeout);
       @Nullable Duration limit = follow ? null : Duration.ofSeconds(60);
       api().stream(path, out(), limit);
       return 0;
@@ -70,9 +85,18 @@ final class WorkloadCommands {
         description = "The workload (deployment) name.")
     String workload;
 
+    @Option(
+        names = "--timeout",
+        paramLabel = "DURATION",
+        description =
+            "How long the node has to answer (default 30s); a command to a node offline longer"
+                + " expires at the broker.")
+    String timeout = "30s";
+
     @Override
     int execute() {
-      JsonNode answer = api().post(base(node, workload) + "/restart", null);
+      JsonNode answer =
+          api().post(base(node, workload) + "/restart?timeout=" + ApiClient.encode(timeout), null);
       String result = answer == null ? "" : Fleet.text(answer, "result");
       String message = answer == null ? "" : Fleet.text(answer, "message");
       out()
