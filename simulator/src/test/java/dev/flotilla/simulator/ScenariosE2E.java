@@ -16,39 +16,65 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /**
  * Every shipped scenario, end to end at 200 nodes: the real controller with its embedded broker in
  * a process of its own, 200 virtual nodes of the real agent core with their own MQTT sessions, the
  * scenario's steps and faults. Each run must meet the scenario's expectations, which always include
  * convergence at the end, zero lost events and zero workload restarts caused by reconnects; idle
- * windows are cut to 20 s here (the benchmark runs them in full). The scenarios run three at a
- * time, each with its own controller process and fleet: they wait on faults and timers far more
- * than they compute.
+ * windows are cut to 20 s here (the benchmark runs them in full). The scenarios run three at a time
+ * in the background from the start of the class; each test judges one.
  */
-@Execution(ExecutionMode.CONCURRENT)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScenariosE2E {
   private static final int NODES = 200;
   private static final Duration IDLE_CAP = Duration.ofSeconds(20);
 
   // Longest first, so that three at a time finish together.
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "broker-restart-storm",
-        "reboot-while-offline",
-        "district-partition",
-        "demo",
-        "rolling-update-10k",
-        "canary-bad-revision"
-      })
-  void theShippedScenarioMeetsItsExpectationsAt200Nodes(String name) throws Exception {
+  private static final List<String> SCENARIOS =
+      List.of(
+          "broker-restart-storm",
+          "reboot-while-offline",
+          "district-partition",
+          "demo",
+          "rolling-update-10k",
+          "canary-bad-revision");
+
+  private final ExecutorService runner = Executors.newFixedThreadPool(3);
+  private final Map<String, Future<Run>> runs = new HashMap<>();
+
+  private record Run(RunReport report, ReportFiles.Paths paths, String summary) {}
+
+  /**
+   * Starts every scenario, three at a time: each has its own controller process and fleet, and they
+   * wait on faults and timers far more than they compute. The tests then judge them one by one, and
+   * no other test class runs meanwhile.
+   */
+  @BeforeAll
+  void startEveryScenario() {
+    for (String name : SCENARIOS) {
+      runs.put(name, runner.submit(() -> run(name)));
+    }
+  }
+
+  @AfterAll
+  void stopWhatIsLeft() {
+    runner.shutdownNow();
+  }
+
+  private static Run run(String name) throws Exception {
     Path dir = Files.createTempDirectory("flotilla-e2e-" + name);
     Scenario scenario = small(ScenarioReader.shipped(name).withNodes(NODES));
     RunReport report;
@@ -62,7 +88,15 @@ class ScenariosE2E {
       report = new ScenarioRunner(scenario, controller, dir, Progress.Listener.NONE).run();
     }
     ReportFiles.Paths paths = ReportFiles.write(report, dir);
-    String summary = TerminalSummary.format(report, paths.html(), paths.json());
+    return new Run(report, paths, TerminalSummary.format(report, paths.html(), paths.json()));
+  }
+
+  @ParameterizedTest
+  @FieldSource("SCENARIOS")
+  void theShippedScenarioMeetsItsExpectationsAt200Nodes(String name) throws Exception {
+    Run run = runs.get(name).get(15, TimeUnit.MINUTES);
+    RunReport report = run.report();
+    String summary = run.summary();
     System.out.println(summary);
 
     assertTrue(report.passed(), summary);
@@ -74,8 +108,8 @@ class ScenariosE2E {
         report.expectations().stream()
             .anyMatch(e -> e.name().equals("converged at the end") && e.passed()),
         summary);
-    assertTrue(Files.readString(paths.html()).contains("<svg"), "the report has its plots");
-    assertTrue(Files.size(paths.json()) > 0);
+    assertTrue(Files.readString(run.paths().html()).contains("<svg"), "the report has its plots");
+    assertTrue(Files.size(run.paths().json()) > 0);
   }
 
   /** The scenario with its idle windows cut to {@link #IDLE_CAP}. */
