@@ -74,44 +74,6 @@ public record ControllerSettings(
     }
   }
 
-  /** The settings before remote commands, with the default command timeout. */
-  public ControllerSettings(
-      Path dataDir,
-      String brokerHost,
-      int brokerPort,
-      @Nullable String externalBrokerUrl,
-      String externalBrokerUsername,
-      String externalBrokerPassword,
-      @Nullable String advertisedBrokerUrl,
-      @Nullable String jdbcUrl,
-      String jdbcUser,
-      String jdbcPassword,
-      Duration staleAfter,
-      Duration livenessInterval,
-      Duration republishInterval,
-      int maxPayloadBytes,
-      @Nullable Path profilesDir,
-      Duration unreachableGrace) {
-    this(
-        dataDir,
-        brokerHost,
-        brokerPort,
-        externalBrokerUrl,
-        externalBrokerUsername,
-        externalBrokerPassword,
-        advertisedBrokerUrl,
-        jdbcUrl,
-        jdbcUser,
-        jdbcPassword,
-        staleAfter,
-        livenessInterval,
-        republishInterval,
-        maxPayloadBytes,
-        profilesDir,
-        unreachableGrace,
-        DEFAULT_COMMAND_TIMEOUT);
-  }
-
   /** The defaults, with the data in {@code dataDir}. */
   public static ControllerSettings defaults(Path dataDir) {
     return new ControllerSettings(

@@ -162,7 +162,8 @@ public final class ControllerFleet implements AutoCloseable {
         republishInterval,
         d.maxPayloadBytes(),
         null,
-        unreachableGrace);
+        unreachableGrace,
+        d.commandTimeout());
   }
 
   private static int freePort() {
