@@ -1,6 +1,7 @@
 package dev.flotilla.controller.api;
 
 import dev.flotilla.controller.FleetService;
+import dev.flotilla.controller.command.Commands.NodeUnreachableException;
 import dev.flotilla.controller.model.InvalidInputException;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.http.HttpRequest;
@@ -88,6 +89,26 @@ final class ApiErrors {
     public HttpResponse<ApiError> handle(HttpRequest request, IllegalStateException e) {
       LOG.error("api.failed path={} reason={}", request.getPath(), e.toString());
       return status(HttpStatus.INTERNAL_SERVER_ERROR, ApiError.of("internal", e.getMessage()));
+    }
+  }
+
+  @Produces
+  @Singleton
+  static final class Unreachable
+      implements ExceptionHandler<NodeUnreachableException, HttpResponse<ApiError>> {
+    @Override
+    public HttpResponse<ApiError> handle(HttpRequest request, NodeUnreachableException e) {
+      return status(HttpStatus.GATEWAY_TIMEOUT, ApiError.of("node_unreachable", e.getMessage()));
+    }
+  }
+
+  @Produces
+  @Singleton
+  static final class Failed
+      implements ExceptionHandler<CommandApi.CommandFailedException, HttpResponse<ApiError>> {
+    @Override
+    public HttpResponse<ApiError> handle(HttpRequest request, CommandApi.CommandFailedException e) {
+      return status(HttpStatus.BAD_GATEWAY, ApiError.of("command_failed", e.getMessage()));
     }
   }
 }

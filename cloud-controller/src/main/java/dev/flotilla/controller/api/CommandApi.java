@@ -3,7 +3,6 @@ package dev.flotilla.controller.api;
 import dev.flotilla.controller.Controller;
 import dev.flotilla.controller.FleetService;
 import dev.flotilla.controller.command.Commands;
-import dev.flotilla.controller.command.Commands.NodeUnreachableException;
 import dev.flotilla.controller.model.Deployment;
 import dev.flotilla.controller.model.InvalidInputException;
 import dev.flotilla.controller.model.Node;
@@ -17,21 +16,16 @@ import dev.flotilla.protocol.v1.ResourceUsage;
 import dev.flotilla.protocol.v1.RestartWorkload;
 import dev.flotilla.protocol.v1.Resync;
 import dev.flotilla.protocol.v1.WorkloadStatus;
-import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.http.server.exceptions.ExceptionHandler;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.inject.Singleton;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.List;
@@ -410,27 +404,5 @@ final class CommandApi {
       case "false" -> false;
       default -> throw new InvalidInputException(field, "must be true or false");
     };
-  }
-
-  @Produces
-  @Singleton
-  static final class Unreachable
-      implements ExceptionHandler<NodeUnreachableException, HttpResponse<ApiError>> {
-    @Override
-    public HttpResponse<ApiError> handle(HttpRequest request, NodeUnreachableException e) {
-      return ApiErrors.status(
-          HttpStatus.GATEWAY_TIMEOUT, ApiError.of("node_unreachable", e.getMessage()));
-    }
-  }
-
-  @Produces
-  @Singleton
-  static final class Failed
-      implements ExceptionHandler<CommandFailedException, HttpResponse<ApiError>> {
-    @Override
-    public HttpResponse<ApiError> handle(HttpRequest request, CommandFailedException e) {
-      return ApiErrors.status(
-          HttpStatus.BAD_GATEWAY, ApiError.of("command_failed", e.getMessage()));
-    }
   }
 }
