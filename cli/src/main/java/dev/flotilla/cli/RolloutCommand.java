@@ -13,10 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code flotilla rollout ...}: watch and control a deployment's rollout (docs/rollouts.md). */
 @Command(
@@ -33,13 +31,7 @@ import picocli.CommandLine.Spec;
       RolloutCommand.Undo.class,
       RolloutCommand.History.class
     })
-final class RolloutCommand implements Runnable {
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-  }
+final class RolloutCommand extends CommandGroup {
 
   /** The rollout view and the deployment's manifest (for the canary's step targets) as progress. */
   static RolloutProgress progress(JsonNode view, @Nullable JsonNode manifest) {

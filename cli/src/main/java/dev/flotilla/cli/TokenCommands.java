@@ -8,9 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code token create} and {@code enroll-token create}: the secret prints once on stdout (alone, so
@@ -25,14 +23,7 @@ final class TokenCommands {
       mixinStandardHelpOptions = true,
       description = "API tokens: create.",
       subcommands = {TokenCommands.CreateApiToken.class})
-  static final class Token implements Runnable {
-    @Spec CommandSpec spec;
-
-    @Override
-    public void run() {
-      spec.commandLine().usage(spec.commandLine().getErr());
-    }
-  }
+  static final class Token extends CommandGroup {}
 
   /** {@code flotilla enroll-token ...}. */
   @Command(
@@ -40,14 +31,7 @@ final class TokenCommands {
       mixinStandardHelpOptions = true,
       description = "Bootstrap tokens for enrolling nodes: create.",
       subcommands = {TokenCommands.CreateEnrollmentToken.class})
-  static final class EnrollToken implements Runnable {
-    @Spec CommandSpec spec;
-
-    @Override
-    public void run() {
-      spec.commandLine().usage(spec.commandLine().getErr());
-    }
-  }
+  static final class EnrollToken extends CommandGroup {}
 
   /**
    * When a token expires: the API writes the instant as epoch seconds (a decimal) or as ISO-8601

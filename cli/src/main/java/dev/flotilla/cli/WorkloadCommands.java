@@ -5,6 +5,7 @@ import dev.flotilla.cli.client.ApiClient;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -16,16 +17,8 @@ import picocli.CommandLine.Parameters;
 final class WorkloadCommands {
   private WorkloadCommands() {}
 
-  static String base(String node, String workload) {
-    return ClientCommand.path("/api/v1/nodes", node) + ClientCommand.path("/workloads", workload);
-  }
-
-  /** {@code flotilla logs NODE WORKLOAD [--tail N] [--follow]}. */
-  @Command(
-      name = "logs",
-      mixinStandardHelpOptions = true,
-      description = "Print a workload's log from its node; --follow streams it.")
-  static final class Logs extends ClientCommand {
+  /** NODE WORKLOAD and --timeout: what both commands address and how long the node has. */
+  static final class Target {
     @Parameters(index = "0", paramLabel = "NODE", description = "The node's id.")
     String node;
 
@@ -35,14 +28,6 @@ final class WorkloadCommands {
         description = "The workload (deployment) name.")
     String workload;
 
-    @Option(names = "--tail", paramLabel = "N", description = "The last N lines (default 100).")
-    int tail = 100;
-
-    @Option(
-        names = {"-f", "--follow"},
-        description = "Keep streaming new lines until the node ends the stream.")
-    boolean follow;
-
     @Option(
         names = "--timeout",
         paramLabel = "DURATION",
@@ -51,19 +36,41 @@ final class WorkloadCommands {
                 + " expires at the broker.")
     String timeout = "30s";
 
+    /**
+     * The workload's path under the API, {@code /api/v1/nodes/N/workloads/W}, then {@code rest}.
+     */
+    String path(String rest) {
+      return ClientCommand.path("/api/v1/nodes", node)
+          + ClientCommand.path("/workloads", workload)
+          + rest
+          + (rest.contains("?") ? "&" : "?")
+          + "timeout="
+          + ApiClient.encode(timeout);
+    }
+  }
+
+  /** {@code flotilla logs NODE WORKLOAD [--tail N] [--follow]}. */
+  @Command(
+      name = "logs",
+      mixinStandardHelpOptions = true,
+      description = "Print a workload's log from its node; --follow streams it.")
+  static final class Logs extends ClientCommand {
+    @Mixin Target target = new Target();
+
+    @Option(names = "--tail", paramLabel = "N", description = "The last N lines (default 100).")
+    int tail = 100;
+
+    @Option(
+        names = {"-f", "--follow"},
+        description = "Keep streaming new lines until the node ends the stream.")
+    boolean follow;
+
     @Override
     int execute() {
       if (tail < 0) {
         throw usage("--tail must be 0 or more, was " + tail);
       }
-      String path =
-          base(node, workload)
-              + "/logs?tail="
-              + tail
-              + "&follow="
-              + follow
-              + "&timeout="
-              + ApiClient.encode(timeout);
+      String path = target.path("/logs?tail=" + tail + "&follow=" + follow);
       @Nullable Duration limit = follow ? null : Duration.ofSeconds(60);
       api().stream(path, out(), limit);
       return 0;
@@ -76,35 +83,19 @@ final class WorkloadCommands {
       mixinStandardHelpOptions = true,
       description = "Restart a workload's container on one node.")
   static final class Restart extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "NODE", description = "The node's id.")
-    String node;
-
-    @Parameters(
-        index = "1",
-        paramLabel = "WORKLOAD",
-        description = "The workload (deployment) name.")
-    String workload;
-
-    @Option(
-        names = "--timeout",
-        paramLabel = "DURATION",
-        description =
-            "How long the node has to answer (default 30s); a command to a node offline longer"
-                + " expires at the broker.")
-    String timeout = "30s";
+    @Mixin Target target = new Target();
 
     @Override
     int execute() {
-      JsonNode answer =
-          api().post(base(node, workload) + "/restart?timeout=" + ApiClient.encode(timeout), null);
+      JsonNode answer = api().post(target.path("/restart"), null);
       String result = answer == null ? "" : Fleet.text(answer, "result");
       String message = answer == null ? "" : Fleet.text(answer, "message");
       out()
           .println(
               "workload "
-                  + workload
+                  + target.workload
                   + " on node/"
-                  + node
+                  + target.node
                   + ": "
                   + (result.isEmpty() ? "restarted" : result)
                   + (message.isEmpty() ? "" : " (" + message + ")"));
