@@ -342,15 +342,7 @@ public final class HubFleetLink implements FleetLink {
     await(
         hub.submit(
             () -> {
-              lifecycle = Lifecycle.CLOSED;
-              ready = false;
-              hub.forget(this);
-              cancel(retry);
-              retry = null;
-              stale.forEach(Wire::close);
-              stale.clear();
-              Session session = current;
-              current = null;
+              Session session = shutDown();
               if (session != null && !session.dead) {
                 session.dead = true;
                 session.cancelTimers();
@@ -990,11 +982,11 @@ public final class HubFleetLink implements FleetLink {
   }
 
   /**
-   * First step of {@link #close()}: no more reconnects; when connected, the OFFLINE presence is on
-   * its way. Returns the session to say goodbye on, or null when there is none.
+   * Ends the link for good on the hub thread, as {@link #close()} and {@link #kill()} both do: no
+   * reconnect, no stale socket left open. Returns the current session, taken from the link; null
+   * when there is none.
    */
-  private Session beginClose() {
-    Lifecycle was = lifecycle;
+  private Session shutDown() {
     lifecycle = Lifecycle.CLOSED;
     ready = false;
     hub.forget(this);
@@ -1004,6 +996,16 @@ public final class HubFleetLink implements FleetLink {
     stale.clear();
     Session session = current;
     current = null;
+    return session;
+  }
+
+  /**
+   * First step of {@link #close()}: no more reconnects; when connected, the OFFLINE presence is on
+   * its way. Returns the session to say goodbye on, or null when there is none.
+   */
+  private Session beginClose() {
+    Lifecycle was = lifecycle;
+    Session session = shutDown();
     if (session == null || was != Lifecycle.RUNNING) {
       return null;
     }
