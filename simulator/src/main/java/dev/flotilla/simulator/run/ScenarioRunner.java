@@ -173,7 +173,7 @@ public final class ScenarioRunner {
       doing = "settling: waiting for the controller to store every event";
       waitUntil(
           DRAIN_TIMEOUT,
-          () -> storedEventCount() >= appendedEventCount(),
+          () -> readStoredEvents() >= appendedEventCount(),
           "the controller stored every event the nodes appended");
       sampler.shutdownNow();
       return report();
@@ -788,8 +788,11 @@ public final class ScenarioRunner {
 
   // ---- events -----------------------------------------------------------------------------------
 
-  /** Reads the events the controller stored since the last call; the distinct (node, sequence). */
-  private long storedEventCount() {
+  /**
+   * Adds the events the controller stored since the last call to {@link #storedEvents}; returns how
+   * many distinct (node, sequence) pairs it holds now.
+   */
+  private long readStoredEvents() {
     List<ControlPlane.StoredEvent> fresh = control.events(storedEventsPosition);
     for (ControlPlane.StoredEvent e : fresh) {
       if (e.sequence() > 0
@@ -823,7 +826,7 @@ public final class ScenarioRunner {
     // Events: what the nodes appended against what the controller stored.
     long emitted = 0;
     long dropped = 0;
-    storedEventCount();
+    readStoredEvents();
     Map<String, Set<Long>> stored = storedEvents;
     long received = 0;
     List<RunReport.NodeTraffic> perNode = new ArrayList<>();
