@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.agent.Agent;
-import dev.flotilla.agent.config.AgentConfig;
 import dev.flotilla.agent.model.Labels;
 import dev.flotilla.agent.testing.TestPodman;
 import dev.flotilla.controller.testing.ControllerHarness;
@@ -16,10 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,18 +41,7 @@ class CommandApiE2E {
     podman.removeAllWithLabel(Labels.WORKLOAD);
     controller = ControllerHarness.start(dir.resolve("controller"));
     JsonNode e = controller.enroll(NODE, "{\"site\":\"cmd\"}");
-    Properties p = new Properties();
-    p.setProperty("node.id", NODE);
-    p.setProperty("broker.url", e.get("brokerUrl").asText());
-    p.setProperty("broker.password", e.get("password").asText());
-    p.setProperty("controller.public-key", e.get("controllerPublicKey").asText());
-    p.setProperty("podman.socket", podman.socket().toString());
-    p.setProperty("data.dir", dir.resolve("agent").toString());
-    p.setProperty("reconcile.interval", "2s");
-    p.setProperty("link.reconnect-min", "200ms");
-    p.setProperty("link.reconnect-max", "1s");
-    p.setProperty("link.will-delay", "1s");
-    agent = Agent.start(AgentConfig.from(p, Map.of(), "e2e"), Clock.systemUTC());
+    agent = E2eAgents.start(NODE, e, podman, dir.resolve("agent"));
     String manifest =
         """
         apiVersion: flotilla.dev/v1

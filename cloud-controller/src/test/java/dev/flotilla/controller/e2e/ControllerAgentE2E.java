@@ -7,18 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.agent.Agent;
-import dev.flotilla.agent.config.AgentConfig;
 import dev.flotilla.agent.model.Labels;
 import dev.flotilla.agent.testing.TestPodman;
 import dev.flotilla.controller.testing.ControllerHarness;
 import dev.flotilla.controller.testing.ControllerHarness.Answer;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,18 +55,7 @@ class ControllerAgentE2E {
   /** Enrolls the node through the API and starts the real agent with what enrollment answered. */
   private void enrollAndStartAgent() {
     JsonNode e = controller.enroll(NODE, "{\"site\":\"north\"}");
-    Properties p = new Properties();
-    p.setProperty("node.id", NODE);
-    p.setProperty("broker.url", e.get("brokerUrl").asText());
-    p.setProperty("broker.password", e.get("password").asText());
-    p.setProperty("controller.public-key", e.get("controllerPublicKey").asText());
-    p.setProperty("podman.socket", podman.socket().toString());
-    p.setProperty("data.dir", dir.resolve("agent").toString());
-    p.setProperty("reconcile.interval", "2s");
-    p.setProperty("link.reconnect-min", "200ms");
-    p.setProperty("link.reconnect-max", "1s");
-    p.setProperty("link.will-delay", "1s");
-    agent = Agent.start(AgentConfig.from(p, Map.of(), "e2e"), Clock.systemUTC());
+    agent = E2eAgents.start(NODE, e, podman, dir.resolve("agent"));
   }
 
   private static String manifest(String image) {
