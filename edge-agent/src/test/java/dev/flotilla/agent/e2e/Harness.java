@@ -27,6 +27,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +48,7 @@ import java.util.TreeMap;
 final class Harness implements AutoCloseable {
   static final NodeId NODE = new NodeId("gw-e2e");
   static final Duration CONVERGE = Duration.ofSeconds(60);
+  private static final Duration CONTROLLER_SESSION = Duration.ofMinutes(10);
 
   final Path dir;
   final TestPodman podman;
@@ -51,6 +56,7 @@ final class Harness implements AutoCloseable {
   final KeyPair controllerKey = SigningKeys.generate();
   final DesiredStateSigner signer = new DesiredStateSigner(controllerKey);
   final PodmanContainerRuntime runtime;
+  private final String controllerClientId = "controller-" + System.nanoTime();
   TestMqttClient controller;
 
   Harness(Path dir) {
@@ -62,9 +68,44 @@ final class Harness implements AutoCloseable {
     connectController();
   }
 
+  /**
+   * Connects the controller's client with a persistent session, as the real controller has: events
+   * the agent publishes while the controller is away (or before it is back after a broker restart)
+   * wait in that session.
+   */
   void connectController() {
-    controller = TestMqttClient.connect(broker.uri(), "controller-" + System.nanoTime());
+    controller =
+        TestMqttClient.connectPersistent(broker.uri(), controllerClientId, CONTROLLER_SESSION);
     controller.subscribe(Topics.ROOT + "nodes/" + NODE + "/#");
+  }
+
+  /**
+   * Connects the controller again to its session, e.g. after the broker came back; it receives what
+   * the broker kept for it (what the previous connection received is not carried over).
+   */
+  void reconnectController() {
+    try {
+      controller.close();
+    } catch (RuntimeException ignored) {
+      // its connection went with the broker
+    }
+    connectController();
+  }
+
+  /** Waits until the agent's outbox is empty: the broker acknowledged every event it held. */
+  void awaitOutboxDelivered() {
+    String url = "jdbc:sqlite:" + dir.resolve("agent").resolve("agent.db");
+    await("the agent's outbox delivered")
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              try (Connection c = DriverManager.getConnection(url);
+                  Statement st = c.createStatement();
+                  ResultSet rs = st.executeQuery("SELECT count(*) FROM outbox")) {
+                return rs.next() && rs.getLong(1) == 0;
+              }
+            });
   }
 
   String image() {

@@ -54,7 +54,10 @@ class OutboxE2E {
       h.broker.stop();
       crash("pump", 3);
       h.broker.start();
-      h.connectController();
+      // The agent may deliver its outbox before the controller is back; the broker must keep
+      // those events for the controller's session. Waiting makes that order certain.
+      h.awaitOutboxDelivered();
+      h.reconnectController();
 
       await()
           .atMost(Duration.ofSeconds(30))
@@ -97,7 +100,10 @@ class OutboxE2E {
       h.broker.stop();
       crash("valve", 4); // at least 8 events: restarted and health/start events
       h.broker.start();
-      h.connectController();
+      // The agent may deliver its outbox before the controller is back; the broker must keep
+      // those events for the controller's session. Waiting makes that order certain.
+      h.awaitOutboxDelivered();
+      h.reconnectController();
 
       await()
           .atMost(Duration.ofSeconds(30))

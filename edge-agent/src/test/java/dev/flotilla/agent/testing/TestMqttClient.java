@@ -29,7 +29,8 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * says whether the publisher set the retain flag (and is true for the retained copies the broker
  * hands out on subscribe).
  *
- * <p>Clean start, session expiry 0: nothing survives {@link #close()}. Thread-safe.
+ * <p>{@link #connect(String, String)} uses clean start and session expiry 0: nothing survives
+ * {@link #close()}. {@link #connectPersistent} keeps the session. Thread-safe.
  */
 public final class TestMqttClient implements AutoCloseable {
   /** How long each operation waits for the broker. */
@@ -99,15 +100,37 @@ public final class TestMqttClient implements AutoCloseable {
     this.client = client;
   }
 
-  /** Connects to {@code uri} (e.g. {@link TestBroker#uri()}) as {@code clientId}, anonymously. */
+  /**
+   * Connects to {@code uri} (e.g. {@link TestBroker#uri()}) as {@code clientId}, anonymously, with
+   * clean start and no session after it.
+   */
   public static TestMqttClient connect(String uri, String clientId) {
+    return connect(uri, clientId, true, Duration.ZERO);
+  }
+
+  /**
+   * Connects as {@code clientId} to its session, or to a new one when the broker holds none, and
+   * asks the broker to keep the session for {@code sessionExpiry} after the connection ends, as a
+   * controller does: what arrives for its subscriptions meanwhile (also across a broker restart,
+   * with file persistence) is delivered when the same client ID connects again.
+   */
+  public static TestMqttClient connectPersistent(
+      String uri, String clientId, Duration sessionExpiry) {
+    if (sessionExpiry.isZero() || sessionExpiry.isNegative()) {
+      throw new IllegalArgumentException("sessionExpiry must be positive, not " + sessionExpiry);
+    }
+    return connect(uri, clientId, false, sessionExpiry);
+  }
+
+  private static TestMqttClient connect(
+      String uri, String clientId, boolean cleanStart, Duration sessionExpiry) {
     try {
       MqttAsyncClient client = new MqttAsyncClient(uri, clientId, new MemoryPersistence());
       TestMqttClient test = new TestMqttClient(client);
       client.setCallback(test.new Collector());
       MqttConnectionOptions options = new MqttConnectionOptions();
-      options.setCleanStart(true);
-      options.setSessionExpiryInterval(0L);
+      options.setCleanStart(cleanStart);
+      options.setSessionExpiryInterval(sessionExpiry.toSeconds());
       options.setAutomaticReconnect(false);
       options.setConnectionTimeout((int) TIMEOUT.toSeconds());
       client.connect(options).waitForCompletion(TIMEOUT.toMillis());
