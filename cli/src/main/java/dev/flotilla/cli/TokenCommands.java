@@ -34,8 +34,8 @@ final class TokenCommands {
   static final class EnrollToken extends CommandGroup {}
 
   /**
-   * When a token expires: the API writes the instant as epoch seconds (a decimal) or as ISO-8601
-   * text; null is never.
+   * When a token expires: the API writes ISO-8601 text (controllers before 0.1.0's release wrote
+   * epoch seconds, a decimal, which is still read); null is never.
    */
   static String expires(JsonNode at) {
     if (at.isNumber()) {

@@ -2,6 +2,7 @@ package dev.flotilla.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.cli.client.ApiClient;
+import dev.flotilla.controller.api.ApiDurations;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -19,6 +20,8 @@ final class WorkloadCommands {
 
   /** NODE WORKLOAD and --timeout: what both commands address and how long the node has. */
   static final class Target {
+    private static final Duration ANSWER_MARGIN = Duration.ofSeconds(30);
+
     @Parameters(index = "0", paramLabel = "NODE", description = "The node's id.")
     String node;
 
@@ -35,6 +38,38 @@ final class WorkloadCommands {
             "How long the node has to answer (default 30s); a command to a node offline longer"
                 + " expires at the broker.")
     String timeout = "30s";
+
+    /**
+     * {@code --timeout} read as the API reads it: a whole number of seconds, minutes, hours or
+     * days.
+     *
+     * @throws IllegalArgumentException naming the option and the text when it is not one
+     */
+    static Duration parseTimeout(String text) {
+      return ApiDurations.parse(text)
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "--timeout must be a duration such as 30s or 5m, was '" + text + "'"));
+    }
+
+    /**
+     * How long the client waits for the controller's answer to a call that gives the node {@code
+     * nodeTimeout}: that, plus the controller's grace and the transfer, so that the operator hears
+     * the controller's verdict (e.g. 504 node_unreachable) rather than a client-side timeout.
+     */
+    static Duration answerWithin(Duration nodeTimeout) {
+      return nodeTimeout.plus(ANSWER_MARGIN);
+    }
+
+    /** {@link #answerWithin} for this {@code --timeout}; a malformed one is a usage error. */
+    Duration answerWithin(ClientCommand command) {
+      try {
+        return answerWithin(parseTimeout(timeout));
+      } catch (IllegalArgumentException e) {
+        throw command.usage(e.getMessage());
+      }
+    }
 
     /**
      * The workload's path under the API, {@code /api/v1/nodes/N/workloads/W}, then {@code rest}.
@@ -70,8 +105,9 @@ final class WorkloadCommands {
       if (tail < 0) {
         throw usage("--tail must be 0 or more, was " + tail);
       }
+      Duration answerWithin = target.answerWithin(this);
       String path = target.path("/logs?tail=" + tail + "&follow=" + follow);
-      @Nullable Duration limit = follow ? null : Duration.ofSeconds(60);
+      @Nullable Duration limit = follow ? null : answerWithin;
       api().stream(path, out(), limit);
       return 0;
     }
@@ -87,7 +123,7 @@ final class WorkloadCommands {
 
     @Override
     int execute() {
-      JsonNode answer = api().post(target.path("/restart"), null);
+      JsonNode answer = api().post(target.path("/restart"), null, target.answerWithin(this));
       String result = answer == null ? "" : Fleet.text(answer, "result");
       String message = answer == null ? "" : Fleet.text(answer, "message");
       out()

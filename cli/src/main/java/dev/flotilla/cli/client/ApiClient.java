@@ -56,7 +56,16 @@ public final class ApiClient {
 
   /** POST a JSON body (null for none) and parse the JSON answer (null when it has none). */
   public @Nullable JsonNode post(String path, @Nullable JsonNode body) {
-    return json(send("POST", path, body == null ? null : "application/json", text(body), null));
+    return post(path, body, REQUEST_TIMEOUT);
+  }
+
+  /**
+   * {@link #post(String, JsonNode)}, waiting up to {@code timeout} for the answer instead of the
+   * usual minute: for a call that itself waits on a node for longer.
+   */
+  public @Nullable JsonNode post(String path, @Nullable JsonNode body, Duration timeout) {
+    String contentType = body == null ? null : "application/json";
+    return json(send("POST", path, contentType, text(body), null, timeout));
   }
 
   /** PATCH a JSON body and parse the JSON answer. */
@@ -80,7 +89,17 @@ public final class ApiClient {
       @Nullable String contentType,
       @Nullable String body,
       @Nullable String accept) {
-    HttpRequest request = request(method, path, contentType, body, accept, REQUEST_TIMEOUT);
+    return send(method, path, contentType, body, accept, REQUEST_TIMEOUT);
+  }
+
+  private Answer send(
+      String method,
+      String path,
+      @Nullable String contentType,
+      @Nullable String body,
+      @Nullable String accept,
+      Duration timeout) {
+    HttpRequest request = request(method, path, contentType, body, accept, timeout);
     HttpResponse<String> r;
     try {
       r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

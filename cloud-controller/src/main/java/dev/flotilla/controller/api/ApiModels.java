@@ -25,6 +25,13 @@ final class ApiModels {
     return at == null ? null : at.toString();
   }
 
+  /** A token as issued: its secret is shown this once. */
+  record IssuedTokenView(String id, String token, String role, @Nullable String expiresAt) {
+    static IssuedTokenView of(FleetService.IssuedToken t) {
+      return new IssuedTokenView(t.id(), t.token(), t.role(), time(t.expiresAt()));
+    }
+  }
+
   /** A node in lists and on its own. */
   record NodeView(
       String id,

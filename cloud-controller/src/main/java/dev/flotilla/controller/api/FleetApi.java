@@ -59,15 +59,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /** The fleet API, version 1: nodes, deployments, events, enrollment and tokens. */
 @io.micronaut.http.annotation.Controller("/api/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class FleetApi {
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(s|m|h|d)");
   private static final String YAML = "application/yaml";
 
   private final FleetService fleet;
@@ -436,7 +433,7 @@ final class FleetApi {
   @Tag(name = "tokens")
   @Operation(summary = "Create an API token (ADMIN or VIEWER); the secret is shown once")
   @Post(value = "/tokens", consumes = MediaType.APPLICATION_JSON)
-  HttpResponse<FleetService.IssuedToken> createToken(@Body String body) {
+  HttpResponse<ApiModels.IssuedTokenView> createToken(@Body String body) {
     TokenRequest r = JsonBodies.read(body, TokenRequest.class);
     Role role;
     try {
@@ -446,32 +443,26 @@ final class FleetApi {
     }
     Duration ttl = r.ttl() == null ? null : duration("ttl", r.ttl());
     return HttpResponse.created(
-        fleet.createApiToken(role, r.description() == null ? "" : r.description(), ttl));
+        ApiModels.IssuedTokenView.of(
+            fleet.createApiToken(role, r.description() == null ? "" : r.description(), ttl)));
   }
 
   @Tag(name = "tokens")
   @Operation(summary = "Create a bootstrap token for enrollment; the secret is shown once")
   @Post(value = "/enrollment-tokens", consumes = MediaType.APPLICATION_JSON)
-  HttpResponse<FleetService.IssuedToken> createEnrollmentToken(@Body String body) {
+  HttpResponse<ApiModels.IssuedTokenView> createEnrollmentToken(@Body String body) {
     EnrollmentTokenRequest r = JsonBodies.read(body, EnrollmentTokenRequest.class);
     return HttpResponse.created(
-        fleet.createEnrollmentToken(
-            r.description() == null ? "" : r.description(),
-            r.maxUses() == null ? 1 : r.maxUses(),
-            r.ttl() == null ? Duration.ofHours(24) : duration("ttl", r.ttl())));
+        ApiModels.IssuedTokenView.of(
+            fleet.createEnrollmentToken(
+                r.description() == null ? "" : r.description(),
+                r.maxUses() == null ? 1 : r.maxUses(),
+                r.ttl() == null ? Duration.ofHours(24) : duration("ttl", r.ttl()))));
   }
 
   static Duration duration(String field, String text) {
-    Matcher m = DURATION.matcher(text);
-    if (!m.matches()) {
-      throw new InvalidInputException(field, "must be a duration such as 30m, 24h or 7d");
-    }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
+    return ApiDurations.parse(text)
+        .orElseThrow(
+            () -> new InvalidInputException(field, "must be a duration such as 30m, 24h or 7d"));
   }
 }

@@ -16,6 +16,7 @@ import dev.flotilla.protocol.v1.WorkloadStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -86,6 +87,20 @@ class ControllerApiIT {
         c.send("POST", "/api/v1/deployments", YAML, manifest("v", "img:1", "a: b"), viewer);
     assertEquals(403, refused.status());
     assertEquals("forbidden", refused.json().get("error").asText());
+  }
+
+  @Test
+  void issuedTokensSayWhenTheyExpireAsAnIsoTimeLikeEveryOtherTime() {
+    Instant before = Instant.now();
+    JsonNode api = c.post("/api/v1/tokens", JSON, "{\"role\":\"viewer\",\"ttl\":\"2h\"}").json();
+    JsonNode enroll =
+        c.post("/api/v1/enrollment-tokens", JSON, "{\"maxUses\":1,\"ttl\":\"3d\"}").json();
+    assertTrue(api.get("expiresAt").isTextual(), api.toString());
+    assertTrue(enroll.get("expiresAt").isTextual(), enroll.toString());
+    Duration apiTtl = Duration.between(before, Instant.parse(api.get("expiresAt").asText()));
+    Duration enrollTtl = Duration.between(before, Instant.parse(enroll.get("expiresAt").asText()));
+    assertTrue(Math.abs(apiTtl.minusHours(2).toSeconds()) < 60, api.toString());
+    assertTrue(Math.abs(enrollTtl.minusDays(3).toSeconds()) < 60, enroll.toString());
   }
 
   @Test
