@@ -9,6 +9,7 @@ import dev.flotilla.simulator.report.RunReport;
 import dev.flotilla.simulator.report.TerminalSummary;
 import dev.flotilla.simulator.run.Progress;
 import dev.flotilla.simulator.run.ScenarioRunner;
+import dev.flotilla.simulator.scenario.Expectations;
 import dev.flotilla.simulator.scenario.Scenario;
 import dev.flotilla.simulator.scenario.ScenarioReader;
 import dev.flotilla.simulator.scenario.Step;
@@ -23,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -36,11 +38,18 @@ import org.junit.jupiter.params.provider.FieldSource;
  * convergence at the end, zero lost events and zero workload restarts caused by reconnects; idle
  * windows are cut to 20 s here (the benchmark runs them in full). The scenarios run three at a time
  * in the background from the start of the class; each test judges one.
+ *
+ * <p>Speed is the benchmark's to judge ({@code ./flotilla bench-fleet}, docs/benchmarks.md), not
+ * this test's: three scenarios with their controllers, brokers and fleets share the CI machine's
+ * cores, so a scenario's time limits (convergence p99, reconnect p99) are judged here at {@value
+ * #TIME_SLACK} times what the scenario says. That still fails a fleet that does not come back
+ * (nodes stuck in a long back-off, say), without failing on a busy machine's few seconds.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScenariosE2E {
   private static final int NODES = 200;
   private static final Duration IDLE_CAP = Duration.ofSeconds(20);
+  private static final int TIME_SLACK = 3;
 
   // Longest first, so that three at a time finish together.
   private static final List<String> SCENARIOS =
@@ -112,7 +121,10 @@ class ScenariosE2E {
     assertTrue(Files.size(run.paths().json()) > 0);
   }
 
-  /** The scenario with its idle windows cut to {@link #IDLE_CAP}. */
+  /**
+   * The scenario with its idle windows cut to {@link #IDLE_CAP} and its time limits widened by
+   * {@link #TIME_SLACK}.
+   */
   private static Scenario small(Scenario s) {
     List<Step> steps = new ArrayList<>();
     for (Step step : s.steps()) {
@@ -122,6 +134,20 @@ class ScenariosE2E {
         steps.add(step);
       }
     }
-    return new Scenario(s.name(), s.description(), s.fleet(), steps, s.expect());
+    Expectations x = s.expect();
+    Expectations judged =
+        new Expectations(
+            x.converged(),
+            x.rollouts(),
+            x.maxLostEvents(),
+            x.maxReconnectRestarts(),
+            widened(x.convergenceP99()),
+            widened(x.reconnectP99()),
+            x.maxIdleBytesPerNodePerMinute());
+    return new Scenario(s.name(), s.description(), s.fleet(), steps, judged);
+  }
+
+  private static @Nullable Duration widened(@Nullable Duration limit) {
+    return limit == null ? null : limit.multipliedBy(TIME_SLACK);
   }
 }
