@@ -25,6 +25,7 @@ final class ByteStream implements Publisher<byte[]> {
   private boolean terminated;
   private boolean cancelled;
   private boolean draining;
+  private @Nullable Runnable onCancel;
 
   @Override
   public void subscribe(Subscriber<? super byte[]> s) {
@@ -62,13 +63,31 @@ final class ByteStream implements Publisher<byte[]> {
 
           @Override
           public void cancel() {
+            Runnable hook;
             synchronized (lock) {
+              if (cancelled) {
+                return;
+              }
               cancelled = true;
               queue.clear();
+              hook = terminated ? null : onCancel;
+            }
+            if (hook != null) {
+              hook.run();
             }
           }
         });
     drain();
+  }
+
+  /**
+   * Runs {@code hook} once if the subscriber cancels before the stream has ended: the HTTP client
+   * went away, so whatever produces the chunks may stop.
+   */
+  void onCancel(Runnable hook) {
+    synchronized (lock) {
+      onCancel = Objects.requireNonNull(hook, "hook");
+    }
   }
 
   /** Adds a chunk; dropped once the stream ended or was cancelled. */

@@ -36,6 +36,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Remote commands, version 1: a node's workload logs (whole or followed), restart of a workload, a
@@ -51,6 +53,8 @@ import org.jspecify.annotations.Nullable;
 @io.micronaut.http.annotation.Controller("/api/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class CommandApi {
+  private static final Logger LOG = LoggerFactory.getLogger(CommandApi.class);
+
   static final String TEXT = "text/plain; charset=utf-8";
   static final String TRUNCATED_HEADER = "X-Flotilla-Truncated";
   static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
@@ -210,6 +214,13 @@ final class CommandApi {
     if (first.getFinal()) {
       requireOk(first);
     }
+    body.onCancel(
+        () -> {
+          if (!stream.done().isDone()) {
+            LOG.info("command.follow-abandoned node={} command={}", node.id(), stream.commandId());
+            commands.cancel(node.id(), stream.commandId());
+          }
+        });
     stream
         .done()
         .whenComplete(

@@ -9,6 +9,7 @@ import dev.flotilla.protocol.ProtocolVersions;
 import dev.flotilla.protocol.Timestamps;
 import dev.flotilla.protocol.Topics;
 import dev.flotilla.protocol.WireDecoder;
+import dev.flotilla.protocol.v1.CancelCommand;
 import dev.flotilla.protocol.v1.Command;
 import dev.flotilla.protocol.v1.CommandReply;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,9 @@ public final class Commands {
 
   /** How long after the expiry a caller still waits for a reply that may be on its way. */
   static final long GRACE_SECONDS = 2;
+
+  /** How long a node has to answer a cancel; a node offline longer never sees it. */
+  static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(30);
 
   private final ControllerLink link;
   private final Function<NodeId, Optional<Node>> nodes;
@@ -109,11 +113,14 @@ public final class Commands {
   /**
    * A command answered by a series of replies (a log stream).
    *
+   * @param commandId the command's id, to {@link #cancel} it
    * @param first completes with the first reply (which may already be the final one)
    * @param done completes with the final reply
    */
   public record Stream(
-      CompletableFuture<CommandReply> first, CompletableFuture<CommandReply> done) {}
+      String commandId,
+      CompletableFuture<CommandReply> first,
+      CompletableFuture<CommandReply> done) {}
 
   /**
    * Sends a command whose replies may come in several chunks. {@code onReply} gets every reply in
@@ -177,7 +184,21 @@ public final class Commands {
                             + ")"));
               }
             });
-    return new Stream(p.first, p.done);
+    return new Stream(id, p.first, p.done);
+  }
+
+  /**
+   * Asks {@code node} to end its command {@code commandId} early (a log follow whose reader went
+   * away); the command then ends with its final reply as usual. The node answers OK also when
+   * nothing by that id runs.
+   *
+   * @return the node's answer to the cancel, as {@link #send}'s
+   */
+  public CompletableFuture<CommandReply> cancel(NodeId node, String commandId) {
+    return send(
+        node,
+        Command.newBuilder().setCancel(CancelCommand.newBuilder().setCommandId(commandId)),
+        CANCEL_TIMEOUT);
   }
 
   /** A reply from the link: matched to its pending command, or dropped. */

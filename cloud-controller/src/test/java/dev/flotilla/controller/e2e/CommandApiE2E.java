@@ -11,9 +11,13 @@ import dev.flotilla.agent.model.Labels;
 import dev.flotilla.agent.testing.TestPodman;
 import dev.flotilla.controller.testing.ControllerHarness;
 import dev.flotilla.controller.testing.ControllerHarness.Answer;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -114,6 +118,39 @@ class CommandApiE2E {
     assertEquals(200, a.status(), a.toString());
     assertTrue(took.compareTo(Duration.ofMillis(2500)) > 0, "streamed for about 3 s: " + took);
     assertTrue(a.body().lines().count() > 10, "lines written while following: " + a.body());
+  }
+
+  @Test
+  void aFollowWhoseReaderHangsUpIsCancelledOnTheNode() throws Exception {
+    String request =
+        "GET "
+            + BASE
+            + "/workloads/talker/logs?tail=1&follow=true&followFor=10m HTTP/1.1\r\n"
+            + "Host: 127.0.0.1\r\n"
+            + "Authorization: Bearer "
+            + controller.adminToken()
+            + "\r\n\r\n";
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), controller.httpPort)) {
+      socket.setSoTimeout((int) CONVERGE.toMillis());
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      InputStream in = socket.getInputStream();
+      StringBuilder seen = new StringBuilder();
+      byte[] buffer = new byte[4096];
+      while (seen.toString().split("line ", -1).length < 4) {
+        int n = in.read(buffer);
+        assertTrue(n > 0, "the stream ended early: " + seen);
+        seen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+      }
+      assertTrue(seen.toString().startsWith("HTTP/1.1 200"), seen.toString());
+      assertEquals(1, controller.controller().commands().pendingCount(), "the follow runs");
+    }
+    // The reader is gone: the node's follow ends now, not in ten minutes.
+    await().atMost(Duration.ofSeconds(30)).until(() -> commandsPending() == 0);
+  }
+
+  private int commandsPending() {
+    return controller.controller().commands().pendingCount();
   }
 
   @Test

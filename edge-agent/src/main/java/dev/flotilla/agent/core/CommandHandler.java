@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -44,7 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * never on the link thread, and a log follow never holds the core's serial executor. Work that
  * changes the node (restart) or reads the core's state (status) is done by the core on its serial
  * executor through {@link Node}; the worker waits for it (bounded by {@link #CORE_WAIT}). At most
- * {@link #MAX_RUNNING} commands run at once; more are refused as busy.
+ * {@link #MAX_RUNNING} commands run at once; more are refused as busy, except {@code cancel}, which
+ * ends a running log read (a follow whose reader went away) and so is never refused for it.
  *
  * <p><b>Replies.</b> A command gets one reply, or for {@code fetch_logs} a numbered series of log
  * chunks (at most {@link #CHUNK_BYTES} each) of which the last has {@code final} set. Replies are
@@ -123,6 +126,8 @@ public final class CommandHandler {
   private final EventSink events;
   private final Node core;
   private final AtomicInteger running = new AtomicInteger();
+  // Log reads in progress by command id, for cancel.
+  private final Map<String, LogChunker> reads = new ConcurrentHashMap<>();
 
   /**
    * @param worker runs each command; may block for the length of a log follow, so it must not be
@@ -214,6 +219,16 @@ public final class CommandHandler {
               reply(node, id, Result.REJECTED, "fetch_logs.workload is empty: name a workload"));
         }
       }
+      case CANCEL -> {
+        if (command.getCancel().getCommandId().isEmpty()) {
+          return new Parsed.Invalid(
+              reply(
+                  node,
+                  id,
+                  Result.REJECTED,
+                  "cancel.command_id is empty: name the command to cancel"));
+        }
+      }
       case RESTART_WORKLOAD -> {
         if (command.getRestartWorkload().getWorkload().isEmpty()) {
           return new Parsed.Invalid(
@@ -281,6 +296,8 @@ public final class CommandHandler {
     private long total;
     private boolean truncated;
     private boolean lost;
+    private volatile boolean cancelled;
+    private final CompletableFuture<Void> stop = new CompletableFuture<>();
 
     LogChunker(NodeId node, String commandId, int maxBytes, boolean eager, ReplySender sender) {
       this.node = node;
@@ -292,7 +309,7 @@ public final class CommandHandler {
 
     @Override
     public boolean accept(byte[] chunk) {
-      if (lost || truncated) {
+      if (lost || truncated || cancelled) {
         return false;
       }
       long room = maxBytes - total;
@@ -316,7 +333,21 @@ public final class CommandHandler {
       }
       pending.reset();
       pending.write(data, sent, data.length - sent);
-      return !lost && !truncated;
+      return !lost && !truncated && !cancelled;
+    }
+
+    @Override
+    public CompletionStage<Void> stopped() {
+      return stop;
+    }
+
+    /**
+     * Ends the read from another thread: the runtime is told to stop at once, what arrives later is
+     * refused, and {@link #finish} says the read was cancelled. Idempotent.
+     */
+    void cancel() {
+      cancelled = true;
+      stop.complete(null);
     }
 
     /**
@@ -329,18 +360,20 @@ public final class CommandHandler {
       }
     }
 
-    /** Sends what is left as the final chunk, with {@code result} and {@code message}. */
+    /**
+     * Sends what is left as the final chunk, with {@code result} and {@code message} (with {@code
+     * "; cancelled"} after it when the read was cancelled).
+     */
     void finish(Result result, String message) {
       if (lost) {
         return;
       }
       byte[] data = pending.toByteArray();
       pending.reset();
+      String said =
+          !cancelled ? message : message.isEmpty() ? "cancelled" : message + "; cancelled";
       sender.send(
-          chunk(data, 0, data.length, true).toBuilder()
-              .setResult(result)
-              .setMessage(message)
-              .build());
+          chunk(data, 0, data.length, true).toBuilder().setResult(result).setMessage(said).build());
     }
 
     long total() {
@@ -349,6 +382,11 @@ public final class CommandHandler {
 
     boolean truncated() {
       return truncated;
+    }
+
+    /** Whether {@link #cancel} was called. */
+    boolean cancelled() {
+      return cancelled;
     }
 
     /** Whether a chunk could not be published, which ends the command. */
@@ -415,6 +453,10 @@ public final class CommandHandler {
     }
     Command command = ((Parsed.Valid) parsed).command();
     String id = command.getCommandId();
+    if (command.getActionCase() == Command.ActionCase.CANCEL) {
+      cancel(id, command.getCancel().getCommandId(), correlation);
+      return;
+    }
     if (running.incrementAndGet() > MAX_RUNNING) {
       running.decrementAndGet();
       refuse(
@@ -484,35 +526,66 @@ public final class CommandHandler {
             limits.maxBytes(),
             !limits.follow().isZero(),
             reply -> send(reply, correlation));
-    if (!limits.follow().isZero()) {
-      chunker.started();
-    }
-    Result result = Result.OK;
-    String message;
+    reads.put(id, chunker);
     try {
-      runtime.logs(containerId, limits.tailLines(), limits.follow(), chunker);
-      message =
-          chunker.total()
-              + " bytes of the log of "
-              + workload
-              + " (container "
-              + shortId(containerId)
-              + ")"
-              + (chunker.truncated() ? ", cut at max_bytes " + limits.maxBytes() : "");
-    } catch (ContainerRuntimeException e) {
-      result = Result.ERROR;
-      message = "cannot read the log of " + workload + ": " + e.getMessage();
+      if (!limits.follow().isZero()) {
+        chunker.started();
+      }
+      Result result = Result.OK;
+      String message;
+      try {
+        runtime.logs(containerId, limits.tailLines(), limits.follow(), chunker);
+        message =
+            chunker.total()
+                + " bytes of the log of "
+                + workload
+                + " (container "
+                + shortId(containerId)
+                + ")"
+                + (chunker.truncated() ? ", cut at max_bytes " + limits.maxBytes() : "");
+      } catch (ContainerRuntimeException e) {
+        result = Result.ERROR;
+        message = "cannot read the log of " + workload + ": " + e.getMessage();
+      }
+      chunker.finish(result, message);
+    } finally {
+      reads.remove(id, chunker);
     }
-    chunker.finish(result, message);
     LOG.log(
         Level.INFO,
-        "command.logs node={0} command={1} workload={2} bytes={3} truncated={4} lost={5}",
+        "command.logs node={0} command={1} workload={2} bytes={3} truncated={4} lost={5}"
+            + " cancelled={6}",
         node,
         id,
         workload,
         String.valueOf(chunker.total()),
         chunker.truncated(),
-        chunker.lost());
+        chunker.lost(),
+        chunker.cancelled());
+  }
+
+  /** Ends the log read of command {@code target}, if one runs; answers OK either way. */
+  private void cancel(String id, String target, byte[] correlation) {
+    LogChunker read = reads.get(target);
+    if (read != null) {
+      read.cancel();
+    }
+    LOG.log(
+        Level.INFO,
+        "command.cancel node={0} command={1} target={2} running={3}",
+        node,
+        id,
+        target,
+        read != null);
+    send(
+        reply(
+            node,
+            id,
+            Result.OK,
+            read != null
+                ? "command " + target + " cancelled"
+                : "no command " + target + " runs on node " + node.value() + "; nothing to cancel"),
+        correlation);
   }
 
   private void restart(String id, String workload, byte[] correlation) {

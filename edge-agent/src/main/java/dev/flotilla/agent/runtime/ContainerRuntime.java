@@ -4,6 +4,8 @@ import dev.flotilla.agent.model.ContainerInfo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -60,7 +62,8 @@ public interface ContainerRuntime extends AutoCloseable {
    *
    * @param tailLines how many lines from the end of the log; negative for the whole log
    * @param follow zero or negative: read what the log holds now and return; positive: then go on
-   *     reading what the container writes until it stops or this long has passed
+   *     reading what the container writes until it stops, this long has passed or the sink's {@link
+   *     LogSink#stopped()} completes
    * @throws ContainerRuntimeException NOT_FOUND when there is no such container
    */
   void logs(String id, int tailLines, Duration follow, LogSink sink);
@@ -84,6 +87,15 @@ public interface ContainerRuntime extends AutoCloseable {
      * @return false to stop reading (the caller's byte budget is spent, say)
      */
     boolean accept(byte[] chunk);
+
+    /**
+     * Completes when the reader wants the read to end now, whether or not more data comes: a follow
+     * of a quiet container ends at once instead of when its time is over. Asked once per read; the
+     * default never completes.
+     */
+    default CompletionStage<Void> stopped() {
+      return new CompletableFuture<>();
+    }
   }
 
   /**

@@ -16,6 +16,7 @@ import dev.flotilla.agent.model.Labels;
 import dev.flotilla.protocol.NodeId;
 import dev.flotilla.protocol.ProtocolVersions;
 import dev.flotilla.protocol.WireDecoder;
+import dev.flotilla.protocol.v1.CancelCommand;
 import dev.flotilla.protocol.v1.Command;
 import dev.flotilla.protocol.v1.CommandReply;
 import dev.flotilla.protocol.v1.CommandReply.Result;
@@ -91,7 +92,7 @@ class CommandHandlerTest {
             .setUnknownFields(
                 UnknownFieldSet.newBuilder()
                     .addField(
-                        14,
+                        15,
                         UnknownFieldSet.Field.newBuilder()
                             .addLengthDelimited(ByteString.EMPTY)
                             .build())
@@ -99,7 +100,7 @@ class CommandHandlerTest {
             .build();
     CommandReply reply = invalid(future.toByteArray());
     assertEquals(Result.UNSUPPORTED, reply.getResult());
-    assertTrue(reply.getMessage().contains("(field 14)"), reply.getMessage());
+    assertTrue(reply.getMessage().contains("(field 15)"), reply.getMessage());
   }
 
   @Test
@@ -211,6 +212,35 @@ class CommandHandlerTest {
     assertEquals(2, sent.size());
     assertTrue(sent.get(1).getFinal());
     assertTrue(sent.get(1).getLogs().getData().isEmpty());
+  }
+
+  @Test
+  void aCancelNeedsTheIdOfTheCommandToCancel() {
+    assertEquals(
+        "cancel.command_id is empty: name the command to cancel",
+        invalid(command("c-13").setCancel(CancelCommand.getDefaultInstance()).build().toByteArray())
+            .getMessage());
+  }
+
+  @Test
+  void aCancelledFollowStopsReadingAndSaysSoInItsFinalChunk() {
+    List<CommandReply> sent = new ArrayList<>();
+    LogChunker chunker = new LogChunker(NODE, "c-14", 1024 * 1024, true, r -> sent.add(r));
+    assertFalse(chunker.stopped().toCompletableFuture().isDone());
+    assertTrue(chunker.accept("line 1\n".getBytes()));
+
+    chunker.cancel();
+
+    assertTrue(chunker.stopped().toCompletableFuture().isDone(), "the read is told to stop");
+    assertFalse(chunker.accept("line 2\n".getBytes()), "and takes nothing more");
+    chunker.finish(Result.OK, "7 bytes");
+    CommandReply last = sent.get(sent.size() - 1);
+    assertTrue(last.getFinal());
+    assertEquals(Result.OK, last.getResult());
+    assertEquals("7 bytes; cancelled", last.getMessage());
+    assertEquals(
+        "line 1\n",
+        sent.stream().map(r -> r.getLogs().getData().toStringUtf8()).reduce("", String::concat));
   }
 
   @Test

@@ -10,6 +10,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.flotilla.agent.Agent;
 import dev.flotilla.protocol.ProtocolVersions;
 import dev.flotilla.protocol.Topics;
+import dev.flotilla.protocol.v1.CancelCommand;
 import dev.flotilla.protocol.v1.Command;
 import dev.flotilla.protocol.v1.CommandReply;
 import dev.flotilla.protocol.v1.CommandReply.Result;
@@ -200,6 +201,44 @@ class CommandsIT {
       assertEquals(i == got.size() - 1, got.get(i).getFinal());
     }
     assertTrue(logText(got).lines().count() > 10, "lines written while following");
+  }
+
+  @Test
+  void aCancelEndsALongFollowAtOnceWithItsFinalChunk() {
+    send(
+        "follow-long",
+        Command.newBuilder()
+            .setFetchLogs(
+                FetchLogs.newBuilder()
+                    .setWorkload("talker")
+                    .setTailLines(1)
+                    .setFollow(true)
+                    .setFollowSeconds(600)));
+    await().atMost(WAIT).until(() -> logText(replies("follow-long")).lines().count() >= 3);
+
+    long started = System.nanoTime();
+    send(
+        "cancel-1",
+        Command.newBuilder().setCancel(CancelCommand.newBuilder().setCommandId("follow-long")));
+    List<CommandReply> got = awaitFinal("follow-long");
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    CommandReply last = got.get(got.size() - 1);
+    assertEquals(Result.OK, last.getResult());
+    assertTrue(last.getMessage().endsWith("; cancelled"), last.getMessage());
+    assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "ended when cancelled: " + took);
+    CommandReply cancelled = awaitFinal("cancel-1").get(0);
+    assertEquals(Result.OK, cancelled.getResult());
+    assertEquals("command follow-long cancelled", cancelled.getMessage());
+    // The node is free for the next command, and cancelling again is not an error.
+    send(
+        "cancel-2",
+        Command.newBuilder().setCancel(CancelCommand.newBuilder().setCommandId("follow-long")));
+    CommandReply again = awaitFinal("cancel-2").get(0);
+    assertEquals(Result.OK, again.getResult());
+    assertEquals(
+        "no command follow-long runs on node " + Harness.NODE.value() + "; nothing to cancel",
+        again.getMessage());
   }
 
   @Test

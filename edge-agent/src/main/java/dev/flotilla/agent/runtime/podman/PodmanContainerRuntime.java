@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -418,6 +419,9 @@ public final class PodmanContainerRuntime implements ContainerRuntime {
     Call call = streaming.newCall(get(url));
     call.timeout()
         .timeout(following ? follow.toMillis() : READ_SECONDS * 1000L, TimeUnit.MILLISECONDS);
+    CompletableFuture<Void> stop = sink.stopped().toCompletableFuture();
+    // Cancelling the call breaks a read blocked on a quiet container; the read then ends normally.
+    stop.thenRun(call::cancel);
     try (Response response = call.execute()) {
       ResponseBody body = Objects.requireNonNull(response.body());
       if (!response.isSuccessful()) {
@@ -425,6 +429,10 @@ public final class PodmanContainerRuntime implements ContainerRuntime {
       }
       PodmanWire.copyLog(body.byteStream(), LOG_CHUNK_BYTES, sink);
     } catch (IOException e) {
+      if (!closed && stop.isDone()) {
+        LOG.log(DEBUG, "podman.logs.ended container={0} reason=stopped", id);
+        return;
+      }
       if (following && !closed && (e instanceof InterruptedIOException || call.isCanceled())) {
         LOG.log(DEBUG, "podman.logs.follow_ended container={0} reason=time", id);
         return;

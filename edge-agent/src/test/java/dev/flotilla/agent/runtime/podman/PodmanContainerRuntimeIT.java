@@ -34,7 +34,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -332,6 +335,35 @@ class PodmanContainerRuntimeIT {
 
     assertTrue(took.compareTo(Duration.ofMillis(1400)) >= 0, "followed its time: " + took);
     assertTrue(followed.text().lines().count() >= 3, "lines while following: " + followed.text());
+    assertEquals(State.RUNNING, runtime.inspect(id).orElseThrow().state());
+  }
+
+  @Test
+  void aFollowOfAQuietContainerEndsAsSoonAsTheSinkAsksToStop() {
+    String id = runtime.create(spec("logs-follow-stop").args(List.of("sleep", "600")).build());
+    runtime.start(id);
+    CompletableFuture<Void> stop = new CompletableFuture<>();
+    LogSink reader =
+        new LogSink() {
+          @Override
+          public boolean accept(byte[] chunk) {
+            return true;
+          }
+
+          @Override
+          public CompletionStage<Void> stopped() {
+            return stop;
+          }
+        };
+    CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS)
+        .execute(() -> stop.complete(null));
+
+    long started = System.nanoTime();
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(15), () -> runtime.logs(id, 10, Duration.ofMinutes(5), reader));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "ended when asked, not after 5 min");
     assertEquals(State.RUNNING, runtime.inspect(id).orElseThrow().state());
   }
 
