@@ -36,14 +36,20 @@ class ByteStreamTest {
     }
   }
 
-  @Test
-  void aReaderThatCancelsMidStreamRunsTheHookOnceAndGetsNothingMore() {
-    ByteStream stream = new ByteStream();
-    AtomicInteger hooks = new AtomicInteger();
+  private final ByteStream stream = new ByteStream();
+  private final AtomicInteger hooks = new AtomicInteger();
+  private final Reader reader = new Reader();
+
+  /** A stream with a counting hook, a reader subscribed, and "a" pushed. */
+  private void startWithOneChunk() {
     stream.onCancel(hooks::incrementAndGet);
-    Reader reader = new Reader();
     stream.subscribe(reader);
     stream.push("a".getBytes());
+  }
+
+  @Test
+  void aReaderThatCancelsMidStreamRunsTheHookOnceAndGetsNothingMore() {
+    startWithOneChunk();
 
     reader.subscription.cancel();
     reader.subscription.cancel();
@@ -55,12 +61,7 @@ class ByteStreamTest {
 
   @Test
   void aStreamThatEndedDoesNotRunTheHookOnALateCancel() {
-    ByteStream stream = new ByteStream();
-    AtomicInteger hooks = new AtomicInteger();
-    stream.onCancel(hooks::incrementAndGet);
-    Reader reader = new Reader();
-    stream.subscribe(reader);
-    stream.push("a".getBytes());
+    startWithOneChunk();
     stream.complete();
 
     reader.subscription.cancel();

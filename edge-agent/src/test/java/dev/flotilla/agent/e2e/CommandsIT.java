@@ -85,6 +85,25 @@ class CommandsIT {
             .toByteArray());
   }
 
+  /** Follows the talker's log from its last line for {@code seconds}. */
+  private void followTalker(String correlation, int seconds) {
+    send(
+        correlation,
+        Command.newBuilder()
+            .setFetchLogs(
+                FetchLogs.newBuilder()
+                    .setWorkload("talker")
+                    .setTailLines(1)
+                    .setFollow(true)
+                    .setFollowSeconds(seconds)));
+  }
+
+  private void cancel(String correlation, String target) {
+    send(
+        correlation,
+        Command.newBuilder().setCancel(CancelCommand.newBuilder().setCommandId(target)));
+  }
+
   private void sendRaw(String correlation, byte[] payload) {
     h.controller.publishRequest(
         Topics.command(Harness.NODE),
@@ -183,15 +202,7 @@ class CommandsIT {
   @Test
   void aFollowStreamsNewLinesInNumberedChunksUntilItsTimeIsOver() {
     long started = System.nanoTime();
-    send(
-        "follow-1",
-        Command.newBuilder()
-            .setFetchLogs(
-                FetchLogs.newBuilder()
-                    .setWorkload("talker")
-                    .setTailLines(1)
-                    .setFollow(true)
-                    .setFollowSeconds(2)));
+    followTalker("follow-1", 2);
     List<CommandReply> got = awaitFinal("follow-1");
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     assertTrue(took.compareTo(Duration.ofMillis(1500)) > 0, "followed for about 2 s: " + took);
@@ -205,21 +216,11 @@ class CommandsIT {
 
   @Test
   void aCancelEndsALongFollowAtOnceWithItsFinalChunk() {
-    send(
-        "follow-long",
-        Command.newBuilder()
-            .setFetchLogs(
-                FetchLogs.newBuilder()
-                    .setWorkload("talker")
-                    .setTailLines(1)
-                    .setFollow(true)
-                    .setFollowSeconds(600)));
+    followTalker("follow-long", 600);
     await().atMost(WAIT).until(() -> logText(replies("follow-long")).lines().count() >= 3);
 
     long started = System.nanoTime();
-    send(
-        "cancel-1",
-        Command.newBuilder().setCancel(CancelCommand.newBuilder().setCommandId("follow-long")));
+    cancel("cancel-1", "follow-long");
     List<CommandReply> got = awaitFinal("follow-long");
     Duration took = Duration.ofNanos(System.nanoTime() - started);
 
@@ -231,9 +232,7 @@ class CommandsIT {
     assertEquals(Result.OK, cancelled.getResult());
     assertEquals("command follow-long cancelled", cancelled.getMessage());
     // The node is free for the next command, and cancelling again is not an error.
-    send(
-        "cancel-2",
-        Command.newBuilder().setCancel(CancelCommand.newBuilder().setCommandId("follow-long")));
+    cancel("cancel-2", "follow-long");
     CommandReply again = awaitFinal("cancel-2").get(0);
     assertEquals(Result.OK, again.getResult());
     assertEquals(
