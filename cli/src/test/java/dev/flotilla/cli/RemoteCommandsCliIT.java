@@ -136,6 +136,43 @@ class RemoteCommandsCliIT {
     return null;
   }
 
+  private void applyWatched(int revision) {
+    ControllerHarness.Answer applied =
+        c.post(
+            "/api/v1/deployments",
+            "application/yaml",
+            """
+            apiVersion: flotilla.dev/v1
+            kind: Deployment
+            metadata: {name: watched}
+            spec:
+              selector: {matchLabels: {sensors: air}}
+              strategy: {type: AllAtOnce, soak: 3s}
+              template:
+                image: registry.example.org/watched:%d
+            """
+                .formatted(revision));
+    assertTrue(applied.status() < 300, applied.toString());
+  }
+
+  @Test
+  void rolloutStatusWatchFollowsARolloutOnARealNodeUntilItSucceeds() {
+    applyWatched(1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> run("get", "deployments", "-o", "json").out().contains("watched"));
+    applyWatched(2);
+
+    Run watched = run("rollout", "status", "watched", "--watch", "--interval", "500ms");
+
+    assertEquals(0, watched.code(), watched.out() + watched.err());
+    String[] lines = watched.out().strip().split("\n");
+    assertTrue(lines.length >= 2, "the watch printed progress as it went: " + watched.out());
+    assertTrue(lines[0].contains("PROGRESSING"), "watched while it ran: " + watched.out());
+    assertTrue(lines[lines.length - 1].contains("SUCCEEDED"), watched.out());
+    assertTrue(lines[lines.length - 1].contains("1 of 1 nodes updated"), watched.out());
+  }
+
   @Test
   void logsPrintsTheWorkloadsLogFromItsNode() {
     Run logs = run("logs", NODE, WORKLOAD, "--tail", "10");
