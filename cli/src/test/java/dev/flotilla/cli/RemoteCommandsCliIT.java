@@ -80,20 +80,16 @@ class RemoteCommandsCliIT {
             Clock.systemUTC(),
             new VirtualNode.Threads(scheduler, pool, pool, pool));
     node.start();
-    ControllerHarness.Answer applied =
-        c.post(
-            "/api/v1/deployments",
-            "application/yaml",
-            """
-            apiVersion: flotilla.dev/v1
-            kind: Deployment
-            metadata: {name: air}
-            spec:
-              selector: {matchLabels: {sensors: air}}
-              template:
-                image: registry.example.org/air:1
-            """);
-    assertTrue(applied.status() < 300, applied.toString());
+    apply(
+        """
+        apiVersion: flotilla.dev/v1
+        kind: Deployment
+        metadata: {name: air}
+        spec:
+          selector: {matchLabels: {sensors: air}}
+          template:
+            image: registry.example.org/air:1
+        """);
     await().atMost(Duration.ofSeconds(30)).until(() -> containerId() != null);
   }
 
@@ -136,23 +132,24 @@ class RemoteCommandsCliIT {
     return null;
   }
 
-  private void applyWatched(int revision) {
-    ControllerHarness.Answer applied =
-        c.post(
-            "/api/v1/deployments",
-            "application/yaml",
-            """
-            apiVersion: flotilla.dev/v1
-            kind: Deployment
-            metadata: {name: watched}
-            spec:
-              selector: {matchLabels: {sensors: air}}
-              strategy: {type: AllAtOnce, soak: 3s}
-              template:
-                image: registry.example.org/watched:%d
-            """
-                .formatted(revision));
+  private void apply(String manifest) {
+    ControllerHarness.Answer applied = c.post("/api/v1/deployments", "application/yaml", manifest);
     assertTrue(applied.status() < 300, applied.toString());
+  }
+
+  private void applyWatched(int revision) {
+    apply(
+        """
+        apiVersion: flotilla.dev/v1
+        kind: Deployment
+        metadata: {name: watched}
+        spec:
+          selector: {matchLabels: {sensors: air}}
+          strategy: {type: AllAtOnce, soak: 3s}
+          template:
+            image: registry.example.org/watched:%d
+        """
+            .formatted(revision));
   }
 
   @Test
