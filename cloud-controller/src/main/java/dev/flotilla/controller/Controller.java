@@ -4,6 +4,7 @@ import dev.flotilla.controller.broker.BrokerCounters;
 import dev.flotilla.controller.broker.BrokerSettings;
 import dev.flotilla.controller.broker.EmbeddedBroker;
 import dev.flotilla.controller.command.Commands;
+import dev.flotilla.controller.dispatch.BouncyCastleSigning;
 import dev.flotilla.controller.dispatch.Dispatcher;
 import dev.flotilla.controller.ingest.Ingest;
 import dev.flotilla.controller.mqtt.ControllerLink;
@@ -14,6 +15,7 @@ import dev.flotilla.controller.store.jdbc.JdbcFleetStore;
 import dev.flotilla.profiles.ProfileCatalog;
 import dev.flotilla.protocol.DecodeLimits;
 import dev.flotilla.protocol.DesiredStateSigner;
+import dev.flotilla.protocol.SigningKeys;
 import dev.flotilla.protocol.WireDecoder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -159,7 +161,9 @@ public final class Controller implements AutoCloseable {
           new Dispatcher(
               store,
               fleet::currentDeployments,
-              new DesiredStateSigner(secrets.signingKey()),
+              new DesiredStateSigner(
+                  SigningKeys.keyId(secrets.signingKey().getPublic()),
+                  BouncyCastleSigning.of(secrets.signingKey().getPrivate())),
               link,
               clock,
               dispatchThread,

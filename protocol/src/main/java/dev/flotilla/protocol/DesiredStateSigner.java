@@ -10,8 +10,12 @@ import java.security.Signature;
 import java.util.Objects;
 
 /**
- * Signs desired states with the controller's Ed25519 key. Thread-safe: a {@link Signature} is made
- * per call (Ed25519 signing is cheap; the object is not).
+ * Signs desired states with the controller's Ed25519 key. Thread-safe.
+ *
+ * <p>By default it signs with the JDK's provider (a {@link Signature} per call). A faster
+ * implementation of the same algorithm (RFC 8032 Ed25519, which is deterministic: the same key and
+ * message give the same signature) may stand in through {@link Signing}; the controller uses one,
+ * since it signs a desired state for every node a change touches.
  */
 public final class DesiredStateSigner {
   /**
@@ -21,7 +25,14 @@ public final class DesiredStateSigner {
   static final byte[] CONTEXT =
       "flotilla/v1/desired\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-  private final PrivateKey privateKey;
+  /** Pure Ed25519 over a whole message with one private key; must be thread-safe. */
+  @FunctionalInterface
+  public interface Signing {
+    /** The 64-byte signature of {@code message}. */
+    byte[] sign(byte[] message);
+  }
+
+  private final Signing signing;
   private final String keyId;
 
   public DesiredStateSigner(KeyPair keys) {
@@ -29,8 +40,13 @@ public final class DesiredStateSigner {
   }
 
   public DesiredStateSigner(PrivateKey privateKey, String keyId) {
-    this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
+    this(keyId, jdk(Objects.requireNonNull(privateKey, "privateKey")));
+  }
+
+  /** Signs with {@code signing}, which must be Ed25519 with the key that {@code keyId} names. */
+  public DesiredStateSigner(String keyId, Signing signing) {
     this.keyId = Objects.requireNonNull(keyId, "keyId");
+    this.signing = Objects.requireNonNull(signing, "signing");
   }
 
   public String keyId() {
@@ -64,15 +80,34 @@ public final class DesiredStateSigner {
         .build();
   }
 
+  /** The bytes a desired state's signature covers: {@link #CONTEXT}, then the payload. */
+  static byte[] signedBytes(byte[] payload) {
+    byte[] message = new byte[CONTEXT.length + payload.length];
+    System.arraycopy(CONTEXT, 0, message, 0, CONTEXT.length);
+    System.arraycopy(payload, 0, message, CONTEXT.length, payload.length);
+    return message;
+  }
+
   private byte[] signBytes(byte[] payload) {
-    try {
-      Signature signature = Signature.getInstance(SigningKeys.ALGORITHM);
-      signature.initSign(privateKey);
-      signature.update(CONTEXT);
-      signature.update(payload);
-      return signature.sign();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Ed25519 signing failed: " + e.getMessage(), e);
+    byte[] signature = signing.sign(signedBytes(payload));
+    if (signature.length != 64) {
+      throw new IllegalStateException(
+          "Ed25519 signing gave " + signature.length + " bytes, not 64");
     }
+    return signature;
+  }
+
+  /** Ed25519 with the JDK's provider. */
+  static Signing jdk(PrivateKey privateKey) {
+    return message -> {
+      try {
+        Signature signature = Signature.getInstance(SigningKeys.ALGORITHM);
+        signature.initSign(privateKey);
+        signature.update(message);
+        return signature.sign();
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("Ed25519 signing failed: " + e.getMessage(), e);
+      }
+    };
   }
 }
