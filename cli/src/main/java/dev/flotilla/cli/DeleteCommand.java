@@ -1,5 +1,6 @@
 package dev.flotilla.cli;
 
+import dev.flotilla.cli.format.ResourceKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -21,16 +22,16 @@ final class DeleteCommand extends ClientCommand {
 
   @Override
   int execute() {
-    switch (kind) {
-      case "node", "nodes", "no" -> {
+    switch (ResourceKind.of(kind).orElse(null)) {
+      case NODES -> {
         api().delete(path("/api/v1/nodes", name));
         out().println("node/" + name + " deleted");
       }
-      case "deployment", "deployments", "deploy" -> {
+      case DEPLOYMENTS -> {
         api().delete(path("/api/v1/deployments", name));
         out().println("deployment.flotilla.dev/" + name + " deleted");
       }
-      default -> throw usage("delete takes node or deployment, not '" + kind + "'");
+      case null, default -> throw usage("delete takes node or deployment, not '" + kind + "'");
     }
     return 0;
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.cli.client.ApiClient;
 import dev.flotilla.cli.format.Ages;
 import dev.flotilla.cli.format.Fields;
+import dev.flotilla.cli.format.ResourceKind;
 import dev.flotilla.cli.format.Table;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,10 +35,10 @@ final class DescribeCommand extends ClientCommand {
 
   @Override
   int execute() {
-    switch (kind) {
-      case "node", "nodes", "no" -> node();
-      case "deployment", "deployments", "deploy" -> deployment();
-      default -> throw usage("describe takes node or deployment, not '" + kind + "'");
+    switch (ResourceKind.of(kind).orElse(null)) {
+      case NODES -> node();
+      case DEPLOYMENTS -> deployment();
+      case null, default -> throw usage("describe takes node or deployment, not '" + kind + "'");
     }
     return 0;
   }

@@ -3,6 +3,7 @@ package dev.flotilla.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.cli.client.ApiClient;
 import dev.flotilla.cli.format.LabelArgs;
+import dev.flotilla.cli.format.ResourceKind;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -29,7 +30,7 @@ final class LabelCommand extends ClientCommand {
 
   @Override
   int execute() {
-    if (!List.of("node", "nodes", "no").contains(kind)) {
+    if (ResourceKind.of(kind).orElse(null) != ResourceKind.NODES) {
       throw usage("label takes node, not '" + kind + "' (deployments have no labels)");
     }
     Map<String, String> parsed;
