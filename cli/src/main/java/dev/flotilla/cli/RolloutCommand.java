@@ -169,18 +169,25 @@ final class RolloutCommand extends CommandGroup {
     }
   }
 
-  /** A command on the rollout in progress: {@code POST /deployments/{name}/rollout/{command}}. */
+  /**
+   * A command on the rollout in progress: {@code POST /deployments/{name}/rollout/{command}}, where
+   * the command is the sub-command's own name.
+   */
   abstract static class Control extends ClientCommand {
     @Parameters(paramLabel = "DEPLOYMENT", description = "The deployment.")
     String name;
 
-    abstract String command();
+    /** What the rollout is after the command: "paused", say. */
+    private final String done;
 
-    abstract String done();
+    Control(String done) {
+      this.done = done;
+    }
 
     @Override
     int execute() {
-      JsonNode view = api().post(path("/api/v1/deployments", name) + "/rollout/" + command(), null);
+      JsonNode view =
+          api().post(path("/api/v1/deployments", name) + "/rollout/" + spec.name(), null);
       JsonNode r = view == null ? null : view.path("rollout");
       out()
           .println(
@@ -189,7 +196,7 @@ final class RolloutCommand extends CommandGroup {
                   + "of "
                   + name
                   + " "
-                  + done()
+                  + done
                   + (r == null ? "" : " (" + r.path("state").asText() + ")"));
       return 0;
     }
@@ -200,12 +207,8 @@ final class RolloutCommand extends CommandGroup {
       mixinStandardHelpOptions = true,
       description = "Release no more nodes until resumed.")
   static final class Pause extends Control {
-    String command() {
-      return "pause";
-    }
-
-    String done() {
-      return "paused";
+    Pause() {
+      super("paused");
     }
   }
 
@@ -214,12 +217,8 @@ final class RolloutCommand extends CommandGroup {
       mixinStandardHelpOptions = true,
       description = "Go on releasing; failures so far are accepted.")
   static final class Resume extends Control {
-    String command() {
-      return "resume";
-    }
-
-    String done() {
-      return "resumed";
+    Resume() {
+      super("resumed");
     }
   }
 
@@ -228,12 +227,8 @@ final class RolloutCommand extends CommandGroup {
       mixinStandardHelpOptions = true,
       description = "Skip the current pause, or the current step's gate.")
   static final class Promote extends Control {
-    String command() {
-      return "promote";
-    }
-
-    String done() {
-      return "promoted";
+    Promote() {
+      super("promoted");
     }
   }
 
@@ -242,12 +237,8 @@ final class RolloutCommand extends CommandGroup {
       mixinStandardHelpOptions = true,
       description = "Stop the rollout; every node goes back to the stable revision.")
   static final class Abort extends Control {
-    String command() {
-      return "abort";
-    }
-
-    String done() {
-      return "aborted";
+    Abort() {
+      super("aborted");
     }
   }
 
