@@ -54,6 +54,18 @@ final class TokenCommands {
         description = "text (default: the secret alone) or json.")
     String output = "text";
 
+    /** A request body with {@code ttl} and the description, each when given. */
+    ObjectNode body(@Nullable String ttl) {
+      ObjectNode body = ApiClient.object();
+      if (ttl != null) {
+        body.put("ttl", ttl);
+      }
+      if (description != null) {
+        body.put("description", description);
+      }
+      return body;
+    }
+
     void print(JsonNode issued, String what) {
       switch (output.toLowerCase(Locale.ROOT)) {
         case "json" -> out().print(Output.print(issued, Output.JSON));
@@ -106,17 +118,11 @@ final class TokenCommands {
 
     @Override
     int execute() {
-      if (!List.of("admin", "viewer").contains(role.toLowerCase(Locale.ROOT))) {
+      if (!new Roles().contains(role.toLowerCase(Locale.ROOT))) {
         throw usage("--role must be admin or viewer, was '" + role + "'");
       }
-      ObjectNode body = ApiClient.object();
+      ObjectNode body = body(ttl);
       body.put("role", role.toUpperCase(Locale.ROOT));
-      if (ttl != null) {
-        body.put("ttl", ttl);
-      }
-      if (description != null) {
-        body.put("description", description);
-      }
       print(api().post("/api/v1/tokens", body), "API token");
       return 0;
     }
@@ -138,15 +144,9 @@ final class TokenCommands {
 
     @Override
     int execute() {
-      ObjectNode body = ApiClient.object();
+      ObjectNode body = body(ttl);
       if (maxUses != null) {
         body.put("maxUses", maxUses);
-      }
-      if (ttl != null) {
-        body.put("ttl", ttl);
-      }
-      if (description != null) {
-        body.put("description", description);
       }
       print(api().post("/api/v1/enrollment-tokens", body), "enrollment token");
       return 0;
