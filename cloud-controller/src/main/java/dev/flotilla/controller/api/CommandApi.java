@@ -247,17 +247,12 @@ final class CommandApi {
       @PathVariable String id,
       @PathVariable String workload,
       @QueryValue(defaultValue = "") String timeout) {
-    Duration wait = timeout(timeout);
-    Node node = fleet.node(id);
     CommandReply reply =
-        await(
-            commands.send(
-                node.id(),
-                Command.newBuilder()
-                    .setRestartWorkload(RestartWorkload.newBuilder().setWorkload(workload)),
-                wait),
-            wait);
-    requireOk(reply);
+        sendAndAwait(
+            id,
+            Command.newBuilder()
+                .setRestartWorkload(RestartWorkload.newBuilder().setWorkload(workload)),
+            timeout);
     return new CommandResult(id, workload, reply.getResult().name(), reply.getMessage());
   }
 
@@ -265,14 +260,8 @@ final class CommandApi {
   @Operation(summary = "Make the node reconcile now")
   @Post("/nodes/{id}/resync")
   CommandResult resync(@PathVariable String id, @QueryValue(defaultValue = "") String timeout) {
-    Duration wait = timeout(timeout);
-    Node node = fleet.node(id);
     CommandReply reply =
-        await(
-            commands.send(
-                node.id(), Command.newBuilder().setResync(Resync.getDefaultInstance()), wait),
-            wait);
-    requireOk(reply);
+        sendAndAwait(id, Command.newBuilder().setResync(Resync.getDefaultInstance()), timeout);
     return new CommandResult(id, null, reply.getResult().name(), reply.getMessage());
   }
 
@@ -284,16 +273,9 @@ final class CommandApi {
               + " total use, as the node sees them at this moment.")
   @Get("/nodes/{id}/live-status")
   LiveStatus liveStatus(@PathVariable String id, @QueryValue(defaultValue = "") String timeout) {
-    Duration wait = timeout(timeout);
-    Node node = fleet.node(id);
     CommandReply reply =
-        await(
-            commands.send(
-                node.id(),
-                Command.newBuilder().setReportStatus(ReportStatus.getDefaultInstance()),
-                wait),
-            wait);
-    requireOk(reply);
+        sendAndAwait(
+            id, Command.newBuilder().setReportStatus(ReportStatus.getDefaultInstance()), timeout);
     if (!reply.hasStatus()) {
       throw new CommandFailedException("node " + id + " answered report_status without a status");
     }
@@ -379,6 +361,18 @@ final class CommandApi {
       }
       throw new IllegalStateException(String.valueOf(e.getCause()), e.getCause());
     }
+  }
+
+  /**
+   * Sends a one-reply command to node {@code id} (404 when unknown) and waits for its reply for
+   * {@code timeout} (the API's text, or the default): an OK reply, or the matching API error.
+   */
+  private CommandReply sendAndAwait(String id, Command.Builder action, String timeout) {
+    Duration wait = timeout(timeout);
+    Node node = fleet.node(id);
+    CommandReply reply = await(commands.send(node.id(), action, wait), wait);
+    requireOk(reply);
+    return reply;
   }
 
   private Duration timeout(String text) {
