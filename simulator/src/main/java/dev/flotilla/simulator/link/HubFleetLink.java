@@ -235,12 +235,6 @@ public final class HubFleetLink implements FleetLink {
       throw new IllegalArgumentException(
           "a node publishes only status, events and cmd/reply through the link, not " + kind);
     }
-    if (lifecycle == Lifecycle.CLOSED || hub.isClosed()) {
-      return CompletableFuture.failedFuture(closedFailure());
-    }
-    if (!ready) {
-      return CompletableFuture.failedFuture(notConnectedFailure());
-    }
     return submit(
         new Outgoing(
             Topics.of(settings.node(), kind), payload.clone(), false, "publish", true, null));
@@ -256,12 +250,6 @@ public final class HubFleetLink implements FleetLink {
   public CompletableFuture<Void> publishReply(byte[] payload, byte[] correlationData) {
     Objects.requireNonNull(payload, "payload");
     Objects.requireNonNull(correlationData, "correlationData");
-    if (lifecycle == Lifecycle.CLOSED || hub.isClosed()) {
-      return CompletableFuture.failedFuture(closedFailure());
-    }
-    if (!ready) {
-      return CompletableFuture.failedFuture(notConnectedFailure());
-    }
     return submit(
         new Outgoing(
             replyTopic,
@@ -272,7 +260,17 @@ public final class HubFleetLink implements FleetLink {
             correlationData.length == 0 ? null : correlationData.clone()));
   }
 
+  /**
+   * Hands a message of the node's own to the hub thread; fails at once when the link is closed or
+   * not connected.
+   */
   private CompletableFuture<Void> submit(Outgoing outgoing) {
+    if (lifecycle == Lifecycle.CLOSED || hub.isClosed()) {
+      return CompletableFuture.failedFuture(closedFailure());
+    }
+    if (!ready) {
+      return CompletableFuture.failedFuture(notConnectedFailure());
+    }
     if (!hub.execute(() -> enqueue(outgoing))) {
       outgoing.result.completeExceptionally(closedFailure());
     }
