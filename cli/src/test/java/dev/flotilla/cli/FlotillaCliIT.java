@@ -89,6 +89,11 @@ class FlotillaCliIT {
     return raw(null, all.toArray(String[]::new));
   }
 
+  /** {@code flotilla apply -f -} with {@code yaml} on standard input, as admin. */
+  Run applyFromStdin(String yaml) {
+    return raw(yaml, "apply", "-f", "-", "--controller", url, "--token", c.adminToken());
+  }
+
   static String manifest(String name, String image, String selector) {
     return """
     apiVersion: flotilla.dev/v1
@@ -138,16 +143,7 @@ class FlotillaCliIT {
 
   @Test
   void applyReadsStandardInput() {
-    Run r =
-        raw(
-            manifest("cli-stdin", "registry.example.org/s:1", "site: north"),
-            "apply",
-            "-f",
-            "-",
-            "--controller",
-            url,
-            "--token",
-            c.adminToken());
+    Run r = applyFromStdin(manifest("cli-stdin", "registry.example.org/s:1", "site: north"));
     assertEquals(0, r.code(), r.err());
     assertEquals("deployment.flotilla.dev/cli-stdin created\n", r.out());
   }
@@ -234,16 +230,7 @@ class FlotillaCliIT {
 
   @Test
   void getDeploymentsRolloutsAndEvents() {
-    Run applied =
-        raw(
-            manifest("cli-get", "registry.example.org/g:1", "site: north"),
-            "apply",
-            "-f",
-            "-",
-            "--controller",
-            url,
-            "--token",
-            c.adminToken());
+    Run applied = applyFromStdin(manifest("cli-get", "registry.example.org/g:1", "site: north"));
     assertEquals(0, applied.code(), applied.err());
     Run d = run("get", "deploy", "cli-get");
     assertEquals(0, d.code(), d.err());
@@ -263,15 +250,7 @@ class FlotillaCliIT {
 
   @Test
   void describeNodeShowsLabelsPlacementAndEvents() {
-    raw(
-        manifest("cli-desc", "registry.example.org/d:1", "district: d2"),
-        "apply",
-        "-f",
-        "-",
-        "--controller",
-        url,
-        "--token",
-        c.adminToken());
+    applyFromStdin(manifest("cli-desc", "registry.example.org/d:1", "district: d2"));
     Run r = run("describe", "node", "cli-n2");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("Name:"), r.out());
@@ -284,15 +263,7 @@ class FlotillaCliIT {
 
   @Test
   void describeDeploymentShowsSpecRevisionsRolloutAndPlacement() {
-    raw(
-        manifest("cli-dd", "registry.example.org/dd:1", "site: north"),
-        "apply",
-        "-f",
-        "-",
-        "--controller",
-        url,
-        "--token",
-        c.adminToken());
+    applyFromStdin(manifest("cli-dd", "registry.example.org/dd:1", "site: north"));
     Run r = run("describe", "deployment", "cli-dd");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("Image:"), r.out());
@@ -329,42 +300,18 @@ class FlotillaCliIT {
     c.enroll("cli-del", "{\"site\":\"east\"}");
     assertEquals("node/cli-del deleted\n", run("delete", "node", "cli-del").out());
     assertEquals(404, c.get("/api/v1/nodes/cli-del").status());
-    raw(
-        manifest("cli-deld", "registry.example.org/x:1", "site: east"),
-        "apply",
-        "-f",
-        "-",
-        "--controller",
-        url,
-        "--token",
-        c.adminToken());
+    applyFromStdin(manifest("cli-deld", "registry.example.org/x:1", "site: east"));
     assertEquals(
         "deployment.flotilla.dev/cli-deld deleted\n", run("delete", "deploy", "cli-deld").out());
   }
 
   @Test
   void rolloutStatusPauseResumeAndAbort() {
-    raw(
-        manifest("cli-ro", "registry.example.org/ro:1", "site: north"),
-        "apply",
-        "-f",
-        "-",
-        "--controller",
-        url,
-        "--token",
-        c.adminToken());
+    applyFromStdin(manifest("cli-ro", "registry.example.org/ro:1", "site: north"));
     Run none = run("rollout", "status", "cli-ro");
     assertEquals(0, none.code(), none.err());
     assertTrue(none.out().contains("has had no rollout"), none.out());
-    raw(
-        manifest("cli-ro", "registry.example.org/ro:2", "site: north"),
-        "apply",
-        "-f",
-        "-",
-        "--controller",
-        url,
-        "--token",
-        c.adminToken());
+    applyFromStdin(manifest("cli-ro", "registry.example.org/ro:2", "site: north"));
     Run status = run("rollout", "status", "cli-ro");
     assertEquals(0, status.code(), status.err());
     assertTrue(status.out().startsWith("rollout "), status.out());

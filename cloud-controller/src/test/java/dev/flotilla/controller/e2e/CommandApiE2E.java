@@ -70,13 +70,7 @@ class CommandApiE2E {
 
   @AfterEach
   void stop() {
-    if (agent != null) {
-      agent.close();
-    }
-    if (controller != null) {
-      controller.close();
-    }
-    podman.removeAllWithLabel(Labels.WORKLOAD);
+    E2eAgents.stop(agent, controller, podman);
   }
 
   /** The running talker container's id; null when there is none. */

@@ -43,13 +43,7 @@ class ControllerAgentE2E {
 
   @AfterEach
   void stop() {
-    if (agent != null) {
-      agent.close();
-    }
-    if (controller != null) {
-      controller.close();
-    }
-    podman.removeAllWithLabel(Labels.WORKLOAD);
+    E2eAgents.stop(agent, controller, podman);
   }
 
   /** Enrolls the node through the API and starts the real agent with what enrollment answered. */
