@@ -22,7 +22,7 @@ final class DeleteCommand extends ClientCommand {
 
   @Override
   int execute() {
-    switch (ResourceKind.of(kind).orElse(null)) {
+    switch (ResourceKind.exactly(kind).orElse(null)) {
       case NODES -> {
         api().delete(path("/api/v1/nodes", name));
         out().println("node/" + name + " deleted");

@@ -35,7 +35,7 @@ final class DescribeCommand extends ClientCommand {
 
   @Override
   int execute() {
-    switch (ResourceKind.of(kind).orElse(null)) {
+    switch (ResourceKind.exactly(kind).orElse(null)) {
       case NODES -> node();
       case DEPLOYMENTS -> deployment();
       case null, default -> throw usage("describe takes node or deployment, not '" + kind + "'");

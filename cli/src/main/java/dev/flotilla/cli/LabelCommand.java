@@ -30,7 +30,7 @@ final class LabelCommand extends ClientCommand {
 
   @Override
   int execute() {
-    if (ResourceKind.of(kind).orElse(null) != ResourceKind.NODES) {
+    if (ResourceKind.exactly(kind).orElse(null) != ResourceKind.NODES) {
       throw usage("label takes node, not '" + kind + "' (deployments have no labels)");
     }
     Map<String, String> parsed;

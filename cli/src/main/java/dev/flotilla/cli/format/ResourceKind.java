@@ -29,6 +29,11 @@ public enum ResourceKind {
     return Arrays.stream(values()).filter(k -> k.names.contains(n)).findFirst();
   }
 
+  /** The kind a name means, as written (lower case): how delete, describe and label read KIND. */
+  public static Optional<ResourceKind> exactly(String name) {
+    return Arrays.stream(values()).filter(k -> k.names.contains(name)).findFirst();
+  }
+
   /** Every accepted name, for completion and messages. */
   public static List<String> allNames() {
     return Arrays.stream(values()).flatMap(k -> k.names.stream()).toList();
